@@ -1,0 +1,195 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Ordo.Data;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>
+/// Ordo's access to its database: SQLite embedded (one process) or PostgreSQL (one or many Ordo instances).
+/// Writes run in a transaction through <see cref="WriteAsync{T}"/>: on SQLite they are serialised inside the process
+/// (SQLite has one writer; waiting on our own lock is cheaper and fairer than SQLITE_BUSY retries), on PostgreSQL they
+/// run concurrently and are retried on serialization failures and deadlocks. Thread-safe.
+/// </summary>
+public sealed class OrdoDatabase : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string? _sqlite;
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
+    private OrdoDatabase(DatabaseProvider provider, string? sqlite, NpgsqlDataSource? postgres)
+    {
+        Provider = provider;
+        _sqlite = sqlite;
+        _postgres = postgres;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public static OrdoDatabase Create(DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = 50;
+            return new OrdoDatabase(provider, null, NpgsqlDataSource.Create(builder.ConnectionString));
+        }
+        var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+        if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+            Directory.CreateDirectory(dir);
+        return new OrdoDatabase(provider, sqlite.ConnectionString, null);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
+        await using var pragma = connection.CreateCommand();
+        // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL mode.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it. The work may run more than once on PostgreSQL (retry on serialization failure), so it must not have side effects outside the database.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
+    {
+        if (Provider == DatabaseProvider.Sqlite) await _sqliteWriter.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var connection = await OpenAsync(ct);
+                    await using var transaction = await connection.BeginTransactionAsync(ct);
+                    var session = new DbSession(this, connection, transaction);
+                    var result = await work(session);
+                    await transaction.CommitAsync(ct);
+                    session.RunAfterCommit();
+                    return result;
+                }
+                catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+                {
+                    await Task.Delay(Random.Shared.Next(5, 50) * attempt, ct);
+                }
+            }
+        }
+        finally
+        {
+            if (Provider == DatabaseProvider.Sqlite) _sqliteWriter.Release();
+        }
+    }
+
+    public Task WriteAsync(Func<DbSession, Task> work, CancellationToken ct = default) =>
+        WriteAsync(async s => { await work(s); return true; }, ct);
+
+    /// <summary>Runs read-only work on its own connection, without a transaction.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await work(new DbSession(this, connection, null));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_sqlite is not null) SqliteConnection.ClearAllPools();
+        _sqliteWriter.Dispose();
+    }
+
+    // Value conversion between .NET and each provider's column types.
+    internal object ToDb(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset d when Provider == DatabaseProvider.Postgres => d.UtcDateTime,
+        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        Enum e => e.ToString(),
+        _ => value,
+    };
+
+    internal DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => Provider == DatabaseProvider.Postgres
+        ? new DateTimeOffset(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc))
+        : DateTimeOffset.ParseExact(reader.GetString(ordinal), "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+}
+
+/// <summary>One connection (and, for writes, one transaction) with small helpers for parameterised SQL.</summary>
+public sealed class DbSession(OrdoDatabase database, DbConnection connection, DbTransaction? transaction)
+{
+    private List<Action>? _afterCommit;
+
+    public OrdoDatabase Database { get; } = database;
+    public DatabaseProvider Provider => Database.Provider;
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary><c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL; nothing on SQLite, where the process-wide writer lock already excludes others.</summary>
+    public string SkipLocked => IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+    public string ForUpdate => IsPostgres ? "FOR UPDATE" : "";
+
+    /// <summary>Runs after a successful commit (e.g. wake the job runner); never runs for a rolled-back transaction.</summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    internal void RunAfterCommit() => _afterCommit?.ForEach(a => a());
+
+    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = Database.ToDb(value);
+            command.Parameters.Add(p);
+        }
+        return command;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params (string, object?)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync();
+        if (value is null or DBNull) return default;
+        return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<Row, T> map, params (string, object?)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        var row = new Row(Database, reader);
+        var list = new List<T>();
+        while (await reader.ReadAsync()) list.Add(map(row));
+        return list;
+    }
+
+    public async Task<T?> SingleOrDefaultAsync<T>(string sql, Func<Row, T> map, params (string, object?)[] parameters) where T : class =>
+        (await QueryAsync(sql, map, parameters)).FirstOrDefault();
+}
+
+/// <summary>Typed access to the current row by column name, converting provider types (instants, booleans).</summary>
+public sealed class Row(OrdoDatabase database, DbDataReader reader)
+{
+    private int Ordinal(string column) => reader.GetOrdinal(column);
+    public bool IsNull(string column) => reader.IsDBNull(Ordinal(column));
+    public string String(string column) => reader.GetString(Ordinal(column));
+    public string? StringOrNull(string column) => IsNull(column) ? null : String(column);
+    public long Long(string column) => Convert.ToInt64(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
+    public long? LongOrNull(string column) => IsNull(column) ? null : Long(column);
+    public int Int(string column) => Convert.ToInt32(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
+    public int? IntOrNull(string column) => IsNull(column) ? null : Int(column);
+    public bool Bool(string column) => Convert.ToBoolean(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
+    public DateTimeOffset Instant(string column) => database.ReadInstant(reader, Ordinal(column));
+    public DateTimeOffset? InstantOrNull(string column) => IsNull(column) ? null : Instant(column);
+    public T Enum<T>(string column) where T : struct, Enum => System.Enum.Parse<T>(String(column));
+}

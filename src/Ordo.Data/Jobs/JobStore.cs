@@ -1,0 +1,117 @@
+namespace Ordo.Data.Jobs;
+
+public static class JobStatus
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+    public const string Failed = "failed";
+}
+
+public sealed record Job(
+    long Id, string Kind, string? OrderingKey, string Payload, string Status, DateTimeOffset DueAt, int Attempts, int MaxAttempts,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+
+public sealed record JobQueueStats(long Pending, long Due, TimeSpan OldestDueAge, long Failed);
+
+/// <summary>
+/// Database-backed jobs: rows with a due time, claimed with a lease so that a crashed worker's jobs are taken again
+/// once the lease runs out. On PostgreSQL several Ordo instances claim concurrently with <c>FOR UPDATE SKIP LOCKED</c>;
+/// on SQLite the single process claims under its writer lock. Jobs that share an ordering key run one at a time in
+/// id order (used for per-order, per-subscriber webhook order): a job is claimable only when no earlier pending job
+/// has the same key.
+/// </summary>
+public static class JobStore
+{
+    public static async Task<long> EnqueueAsync(DbSession s, string kind, string payload, DateTimeOffset dueAt, DateTimeOffset now, int maxAttempts, string? orderingKey = null)
+    {
+        var id = await s.ScalarAsync<long>(
+            """
+            INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at)
+            VALUES (@kind, @key, @payload, 'pending', @due, 0, @max, @now) RETURNING id
+            """,
+            ("kind", kind), ("key", orderingKey), ("payload", payload), ("due", dueAt), ("max", maxAttempts), ("now", now));
+        s.AfterCommit(JobSignal.Notify);
+        return id;
+    }
+
+    public static Task<List<Job>> ClaimAsync(DbSession s, string owner, int count, DateTimeOffset now, TimeSpan lease) =>
+        s.QueryAsync(
+            $"""
+            UPDATE jobs SET lease_owner = @owner, lease_until = @until, attempts = attempts + 1
+            WHERE id IN (
+                SELECT j.id FROM jobs j
+                WHERE j.status = 'pending' AND j.due_at <= @now AND (j.lease_until IS NULL OR j.lease_until < @now)
+                  AND (j.ordering_key IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.status = 'pending' AND e.id < j.id))
+                ORDER BY j.due_at, j.id
+                LIMIT @count
+                {s.SkipLocked})
+            RETURNING id, kind, ordering_key, payload, status, due_at, attempts, max_attempts, last_error, created_at, finished_at
+            """,
+            Map, ("owner", owner), ("until", now + lease), ("now", now), ("count", count));
+
+    /// <summary>Marks a claimed job done. Only the lease owner can; a job whose lease was taken over is left alone.</summary>
+    public static Task<int> CompleteAsync(DbSession s, long id, string owner, DateTimeOffset now) =>
+        s.ExecuteAsync(
+            "UPDATE jobs SET status = 'done', finished_at = @now, lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = @id AND lease_owner = @owner AND status = 'pending'",
+            ("now", now), ("id", id), ("owner", owner));
+
+    /// <summary>Records a failed attempt: due again at <paramref name="retryAt"/>, or failed for good when it is null.</summary>
+    public static Task<int> FailAsync(DbSession s, long id, string owner, string error, DateTimeOffset now, DateTimeOffset? retryAt) =>
+        s.ExecuteAsync(
+            """
+            UPDATE jobs SET status = @status, due_at = COALESCE(@retry, due_at), finished_at = @finished,
+                   lease_owner = NULL, lease_until = NULL, last_error = @error
+            WHERE id = @id AND lease_owner = @owner AND status = 'pending'
+            """,
+            ("status", retryAt is null ? JobStatus.Failed : JobStatus.Pending), ("retry", retryAt),
+            ("finished", retryAt is null ? now : null), ("error", Truncate(error, 2000)), ("id", id), ("owner", owner));
+
+    /// <summary>Puts a failed job back in the queue, due now, with a fresh attempt budget.</summary>
+    public static Task<int> RetryAsync(DbSession s, long id, DateTimeOffset now) =>
+        s.ExecuteAsync(
+            "UPDATE jobs SET status = 'pending', due_at = @now, attempts = 0, finished_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = @id AND status <> 'pending'",
+            ("now", now), ("id", id));
+
+    public static Task<Job?> FindAsync(DbSession s, long id) =>
+        s.SingleOrDefaultAsync("SELECT * FROM jobs WHERE id = @id", Map, ("id", id));
+
+    public static Task<List<Job>> ListAsync(DbSession s, string kind, string? status, long? before, int limit) =>
+        s.QueryAsync(
+            $"SELECT * FROM jobs WHERE kind = @kind {(status is null ? "" : "AND status = @status")} {(before is null ? "" : "AND id < @before")} ORDER BY id DESC LIMIT @limit",
+            Map, ("kind", kind), ("status", status), ("before", before), ("limit", Math.Clamp(limit, 1, 200)));
+
+    public static async Task<JobQueueStats> StatsAsync(DbSession s, DateTimeOffset now)
+    {
+        var rows = await s.QueryAsync(
+            "SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'failed') GROUP BY status",
+            r => (Status: r.String("status"), Count: r.Long("n")));
+        var due = await s.QueryAsync(
+            "SELECT COUNT(*) AS n, MIN(due_at) AS oldest FROM jobs WHERE status = 'pending' AND due_at <= @now",
+            r => (Count: r.Long("n"), Oldest: r.InstantOrNull("oldest")), ("now", now));
+        var oldest = due[0].Oldest is { } o ? now - o : TimeSpan.Zero;
+        return new JobQueueStats(
+            rows.Where(r => r.Status == JobStatus.Pending).Sum(r => r.Count), due[0].Count,
+            oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest, rows.Where(r => r.Status == JobStatus.Failed).Sum(r => r.Count));
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static Job Map(Row r) => new(
+        r.Long("id"), r.String("kind"), r.StringOrNull("ordering_key"), r.String("payload"), r.String("status"), r.Instant("due_at"),
+        r.Int("attempts"), r.Int("max_attempts"), r.StringOrNull("last_error"), r.Instant("created_at"), r.InstantOrNull("finished_at"));
+}
+
+/// <summary>Wakes this process's job runner when a transaction has enqueued work, so jobs start without waiting for the next poll. Other instances find them by polling.</summary>
+public static class JobSignal
+{
+    private static readonly SemaphoreSlim Signal = new(0, 1);
+
+    public static void Notify()
+    {
+        try { if (Signal.CurrentCount == 0) Signal.Release(); }
+        catch (SemaphoreFullException) { /* already signalled */ }
+    }
+
+    public static Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => Signal.WaitAsync(timeout, ct);
+}

@@ -1,0 +1,37 @@
+using Ordo.Data.Jobs;
+using Ordo.Data.Orders;
+using Ordo.Data.Webhooks;
+
+namespace Ordo.Data;
+
+public sealed record WebhookJobPayload(long SubscriptionId, long EventId, string OrderNo);
+
+/// <summary>
+/// The transactional outbox: order events become delivery jobs in the same transaction that changed the order, so a
+/// committed change is always delivered (at least once) and a rolled-back one never is. One job per subscriber per
+/// event, ordered per subscriber and order by the job ordering key.
+/// </summary>
+public static class Outbox
+{
+    public const string WebhookJobKind = "webhook";
+
+    /// <summary>Attempt budget for a delivery; set once at start-up from configuration.</summary>
+    public static int WebhookMaxAttempts { get; set; } = 12;
+
+    public static async Task EnqueueOrderEventsAsync(DbSession s, string orderNo, IReadOnlyList<StoredOrderEvent> events)
+    {
+        if (events.Count == 0) return;
+        var subscriptions = await WebhookStore.ListSubscriptionsAsync(s, activeOnly: true);
+        if (subscriptions.Count == 0) return;
+        foreach (var e in events)
+        {
+            foreach (var sub in subscriptions.Where(x => x.Wants(e.Event.Type)))
+            {
+                await JobStore.EnqueueAsync(s, WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),
+                    e.Event.OccurredAt, e.Event.OccurredAt, WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId));
+            }
+        }
+    }
+
+    public static string OrderingKey(long subscriptionId, long orderId) => $"wh:{subscriptionId}:{orderId}";
+}

@@ -1,0 +1,47 @@
+namespace Ordo.Server.Configuration;
+
+/// <summary>The <c>Ordo</c> configuration section. Every value has a default so that Ordo runs with no configuration at all.</summary>
+public sealed class OrdoOptions
+{
+    public const string Section = "Ordo";
+
+    public DatabaseOptions Database { get; set; } = new();
+    /// <summary>Seed demo shops and orders. Null means "yes, when the database is SQLite and empty".</summary>
+    public bool? DemoData { get; set; }
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public JobOptions Jobs { get; set; } = new();
+    public WebhookOptions Webhooks { get; set; } = new();
+    /// <summary>How many order numbers an instance reserves at a time per channel and day.</summary>
+    public int OrderNumberBlockSize { get; set; } = 100;
+    /// <summary>Where the SQLite database and first-start files live when no connection string is given.</summary>
+    public string DataDirectory { get; set; } = "data";
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>; the connection string is <c>ConnectionStrings:Ordo</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+}
+
+public sealed class BootstrapOptions
+{
+    /// <summary>On first start with no API keys, this key becomes an admin key (for automation).</summary>
+    public string? ApiKey { get; set; }
+}
+
+public sealed class JobOptions
+{
+    public bool Enabled { get; set; } = true;
+    public int PollIntervalMilliseconds { get; set; } = 500;
+    public int BatchSize { get; set; } = 32;
+    public int LeaseSeconds { get; set; } = 60;
+}
+
+public sealed class WebhookOptions
+{
+    public int MaxAttempts { get; set; } = 15;
+    /// <summary>Delay before the second attempt; it doubles after each failure up to <see cref="MaxDelaySeconds"/>.</summary>
+    public double BaseDelaySeconds { get; set; } = 10;
+    public double MaxDelaySeconds { get; set; } = 3600;
+    public double TimeoutSeconds { get; set; } = 10;
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using Ordo.Data;
+using Ordo.Data.Security;
+using Ordo.Server.Demo;
+using Ordo.Server.Security;
+
+namespace Ordo.Server.Configuration;
+
+public static class DatabaseSetup
+{
+    /// <summary>The database from configuration: <c>Ordo:Database:Provider</c> and <c>ConnectionStrings:Ordo</c>, defaulting to SQLite at <c>./data/ordo.db</c>.</summary>
+    public static OrdoDatabase Create(IConfiguration configuration, OrdoOptions options)
+    {
+        var provider = options.Database.Provider.ToLowerInvariant() switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
+            var other => throw new InvalidOperationException($"Ordo:Database:Provider '{other}' is not supported; use sqlite or postgres."),
+        };
+        var connectionString = configuration.GetConnectionString("Ordo");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+                throw new InvalidOperationException("Ordo:Database:Provider is postgres but ConnectionStrings:Ordo is not set.");
+            connectionString = $"Data Source={Path.Combine(options.DataDirectory, "ordo.db")}";
+        }
+        return OrdoDatabase.Create(provider, connectionString);
+    }
+}
+
+/// <summary>
+/// What runs once before Ordo serves requests: schema migrations, the first admin API key, and demo data on a fresh
+/// embedded database. Safe when several instances start together (PostgreSQL advisory locks).
+/// </summary>
+public sealed partial class StartupTasks(
+    OrdoDatabase database, IOptions<OrdoOptions> options, TimeProvider clock, DemoData demo, ILogger<StartupTasks> log)
+{
+    private const long BootstrapLockKey = 0x4F52444F_424F4F54; // "ORDOBOOT"
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var applied = await Migrator.MigrateAsync(database, clock, ct);
+        if (applied.Count > 0) LogMigrated(database.Provider.ToString(), string.Join(", ", applied));
+        await BootstrapApiKeyAsync(ct);
+
+        var wantDemo = options.Value.DemoData ?? database.Provider == DatabaseProvider.Sqlite;
+        if (wantDemo) await demo.SeedIfEmptyAsync(ct);
+    }
+
+    private async Task BootstrapApiKeyAsync(CancellationToken ct)
+    {
+        var configured = options.Value.Bootstrap.ApiKey;
+        var generated = string.IsNullOrWhiteSpace(configured) ? ApiKeyFormat.NewKey() : null;
+        var key = configured?.Trim() ?? generated!;
+        var created = await database.WriteAsync(async s =>
+        {
+            if (s.IsPostgres) await s.ExecuteAsync("SELECT pg_advisory_xact_lock(@k)", ("k", BootstrapLockKey));
+            if (await ApiKeyStore.AnyAsync(s)) return false;
+            await ApiKeyStore.AddAsync(s, "bootstrap-admin", ApiKeyFormat.Prefix(key), ApiKeyFormat.Hash(key), [Roles.Admin], clock.GetUtcNow());
+            return true;
+        }, ct);
+        if (!created) return;
+        if (generated is null)
+        {
+            LogBootstrapConfigured();
+            return;
+        }
+        // Shown once: only the hash is stored. Also written next to the embedded database for the README's tour.
+        var file = Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "admin-api-key.txt"));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, generated + Environment.NewLine, ct);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        LogBootstrapGenerated(generated, file);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) migrated: {Migrations}")]
+    private partial void LogMigrated(string provider, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First start: the API key from Ordo:Bootstrap:ApiKey is now an admin key")]
+    private partial void LogBootstrapConfigured();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First start: admin API key (shown once) {ApiKey} - also saved to {File}. Send it as the X-Api-Key header; create other keys with POST /api/v1/api-keys")]
+    private partial void LogBootstrapGenerated(string apiKey, string file);
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ordo.Core.Common;
+using Ordo.Core.Orders;
+using Ordo.Data;
+using Ordo.Data.Catalogue;
+using Ordo.Data.Inbox;
+using Ordo.Data.Orders;
+using Ordo.Server.Observability;
+
+namespace Ordo.Server.Features.Orders;
+
+public static class IntakeOutcome
+{
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string Unchanged = "unchanged";
+    public const string Stale = "stale";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>What happened to one payload: the order it created or touched, or why it was rejected (it stays in the inbox).</summary>
+public sealed record IntakeResult(long InboxId, string Outcome, OrderState? Order, IReadOnlyList<FieldError> Errors)
+{
+    public bool Accepted => Outcome != IntakeOutcome.Rejected;
+}
+
+/// <summary>
+/// Takes canonical orders in. The raw payload is committed to the inbox before anything else, then parsed, checked
+/// and upserted idempotently on (platform, shop, platform order id): a repeat changes nothing, an update older than
+/// what is stored (by the platform's modified time) is ignored, and problems the merchant must look at put the order
+/// OnHold instead of rejecting it. A payload that cannot be accepted stays in the inbox with the exact reasons, for
+/// replay. Several payloads are processed together in one transaction per chunk; if a chunk fails as a whole, its
+/// items are retried one by one so one bad item never sinks the others.
+/// </summary>
+public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numbers, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
+{
+    public const int MaxBatch = 1000;
+    private const int ChunkSize = 100;
+
+    private sealed record Pending(long InboxId, string Payload);
+
+    private sealed class Work(Pending item)
+    {
+        public Pending Item { get; } = item;
+        public CanonicalOrder? Order;
+        public List<FieldError> Errors = [];
+        public IReadOnlyList<HoldReason> Holds = [];
+        public OrderNo? NewNumber;
+        public IntakeResult? Result;
+    }
+
+    public async Task<IntakeResult> SubmitAsync(string payload, string source, Actor actor, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var inboxId = await database.WriteAsync(s => InboxStore.AddAsync(s, source, payload, clock.GetUtcNow()), ct);
+        var result = (await ProcessAsync([new Pending(inboxId, payload)], actor, ct))[0];
+        metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "single");
+        return result;
+    }
+
+    /// <summary>Stores every item in the inbox (one transaction), then processes them; results come back in input order.</summary>
+    public async Task<IReadOnlyList<IntakeResult>> SubmitBatchAsync(IReadOnlyList<string> payloads, string source, Actor actor, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = clock.GetUtcNow();
+        var ids = await database.WriteAsync(async s =>
+        {
+            var list = new List<long>(payloads.Count);
+            foreach (var p in payloads) list.Add(await InboxStore.AddAsync(s, source, p, now));
+            return list;
+        }, ct);
+        var results = await ProcessAsync(ids.Select((id, i) => new Pending(id, payloads[i])).ToList(), actor, ct);
+        metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "batch");
+        return results;
+    }
+
+    /// <summary>Keeps a payload that could not even be split into orders, as a rejected inbox item; returns its id.</summary>
+    public Task<long> RejectEnvelopeAsync(string payload, string source, FieldError problem, CancellationToken ct)
+    {
+        metrics.Rejected("unknown");
+        return database.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            var id = await InboxStore.AddAsync(s, source, payload, now);
+            await InboxStore.MarkAsync(s, id, InboxStatus.Rejected, now, JsonSerializer.Serialize(new[] { problem }, ApiJson.Options), null, IntakeOutcome.Rejected);
+            return id;
+        }, ct);
+    }
+
+    /// <summary>Processes an inbox item again (after its cause was fixed), optionally with a corrected payload.</summary>
+    public async Task<IntakeResult> ReplayAsync(InboxItem item, string? correctedPayload, Actor actor, CancellationToken ct)
+    {
+        var payload = item.Payload;
+        if (correctedPayload is not null)
+        {
+            await database.WriteAsync(s => InboxStore.CorrectPayloadAsync(s, item.Id, correctedPayload), ct);
+            payload = correctedPayload;
+        }
+        return (await ProcessAsync([new Pending(item.Id, payload)], actor, ct))[0];
+    }
+
+    private async Task<IReadOnlyList<IntakeResult>> ProcessAsync(IReadOnlyList<Pending> items, Actor actor, CancellationToken ct)
+    {
+        var work = items.Select(i => new Work(i)).ToList();
+        foreach (var w in work)
+        {
+            var parsed = CanonicalOrderParser.Parse(w.Item.Payload);
+            if (parsed.Succeeded) w.Order = parsed.Value;
+            else w.Errors.AddRange(parsed.Errors);
+            metrics.Received(w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload));
+        }
+
+        var parsedOrders = work.Where(w => w.Order is not null).ToList();
+        if (parsedOrders.Count > 0)
+        {
+            var shopCodes = parsedOrders.Select(w => w.Order!.ShopCode).Distinct().ToList();
+            var skuCodes = parsedOrders.SelectMany(w => w.Order!.Lines).Select(l => l.Sku).OfType<string>().Distinct().ToList();
+            var (shops, skus) = await database.ReadAsync(async s =>
+            {
+                var shops = new Dictionary<string, Shop>();
+                foreach (var code in shopCodes)
+                    if (await CatalogueStore.FindShopAsync(s, code) is { } shop) shops[code] = shop;
+                return (shops, await CatalogueStore.ExistingSkusAsync(s, skuCodes));
+            }, ct);
+
+            foreach (var w in parsedOrders)
+            {
+                var o = w.Order!;
+                if (!shops.TryGetValue(o.ShopCode, out var shop))
+                    w.Errors.Add(new FieldError("shopCode", $"shop '{o.ShopCode}' does not exist; create it (POST /api/v1/shops) and replay this inbox item", o.ShopCode));
+                else if (shop.Platform != o.Platform)
+                    w.Errors.Add(new FieldError("platform", $"shop '{o.ShopCode}' is a {shop.Platform.Name()} shop, not {o.Platform.Name()}", o.Platform.Name()));
+                else
+                    w.Holds = IntakeChecks.Evaluate(o, skus.Contains);
+            }
+
+            // Allocate numbers outside the write transaction (a block refill is its own short transaction), and only
+            // for orders not seen before, so that repeats do not burn sequence numbers.
+            var valid = work.Where(w => w.Order is not null && w.Errors.Count == 0).ToList();
+            if (valid.Count > 0)
+            {
+                var existing = await database.ReadAsync(s => OrderKeys.ExistingAsync(s, valid.Select(w => Key(w.Order!)).ToList()), ct);
+                var seen = new HashSet<(string, string, string)>();
+                foreach (var w in valid)
+                    if (!existing.Contains(Key(w.Order!)) && seen.Add(Key(w.Order!)))
+                        w.NewNumber = await numbers.NextAsync(w.Order!.Platform, ct);
+            }
+        }
+
+        foreach (var chunk in work.Chunk(ChunkSize))
+        {
+            try
+            {
+                await database.WriteAsync(s => WriteChunkAsync(s, chunk, actor), ct);
+            }
+            catch (Exception ex) when (chunk.Length > 1 && ex is not OperationCanceledException)
+            {
+                log.LogWarning(ex, "Intake chunk of {Count} failed as a whole; retrying its items one by one", chunk.Length);
+                foreach (var w in chunk) await WriteAloneAsync(w, actor, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await WriteAloneAsync(chunk[0], actor, ct, ex);
+            }
+        }
+
+        foreach (var w in work) Count(w);
+        return work.Select(w => w.Result!).ToList();
+    }
+
+    private async Task WriteAloneAsync(Work w, Actor actor, CancellationToken ct, Exception? already = null)
+    {
+        if (already is null)
+        {
+            try
+            {
+                await database.WriteAsync(s => WriteChunkAsync(s, [w], actor), ct);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException) { already = ex; }
+        }
+        log.LogError(already, "Inbox item {InboxId} could not be stored; kept as rejected for replay", w.Item.InboxId);
+        w.Errors = [new FieldError("$", $"internal error while storing the order: {already.Message}; the payload is kept, replay it once the cause is fixed")];
+        w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
+        await database.WriteAsync(s => InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Rejected, clock.GetUtcNow(),
+            JsonSerializer.Serialize(w.Errors, ApiJson.Options), null, IntakeOutcome.Rejected), ct);
+    }
+
+    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, Actor actor)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var w in chunk)
+        {
+            if (w.Order is not { } data || w.Errors.Count > 0)
+            {
+                w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
+                await InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Rejected, now, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
+                    IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId);
+                continue;
+            }
+
+            var context = new JsonObject { ["inboxId"] = w.Item.InboxId };
+            var outcome = IntakeOutcome.Created;
+            var order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true);
+            if (order is null)
+            {
+                var number = w.NewNumber ?? throw new InvalidOperationException($"order {data.PlatformOrderId} is new but no order number was allocated");
+                var created = Order.Create(number, data, w.Holds, actor, now, context);
+                if (await OrderStore.TryInsertAsync(s, created) is not null) order = created;
+                else order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true)
+                             ?? throw new InvalidOperationException("order vanished between insert conflict and read");
+            }
+            if (!ReferenceEquals(order.State.Data, data))
+            {
+                outcome = order.ApplyChannelUpdate(data, w.Holds, actor, now, context) switch
+                {
+                    ChannelUpdateOutcome.Updated => IntakeOutcome.Updated,
+                    ChannelUpdateOutcome.Stale => IntakeOutcome.Stale,
+                    _ => IntakeOutcome.Unchanged,
+                };
+                if (outcome == IntakeOutcome.Updated) await OrderStore.UpdateAsync(s, order);
+            }
+            w.Result = new IntakeResult(w.Item.InboxId, outcome, order.State, []);
+            await InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Accepted, now, null, order.State.OrderNo, outcome,
+                data.Platform.Name(), data.ShopCode, data.PlatformOrderId);
+        }
+        return true;
+    }
+
+    private void Count(Work w)
+    {
+        var platform = w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload);
+        if (w.Result!.Accepted)
+        {
+            metrics.Accepted(platform, w.Result.Outcome);
+            if (w.Result.Outcome == IntakeOutcome.Created)
+                foreach (var code in w.Result.Order!.HoldReasons.Select(h => h.Code).Distinct()) metrics.Held(platform, code);
+        }
+        else metrics.Rejected(platform);
+    }
+
+    private static (string, string, string) Key(CanonicalOrder o) => (o.Platform.Name(), o.ShopCode, o.PlatformOrderId);
+
+    /// <summary>Best-effort platform label for metrics of payloads that did not parse.</summary>
+    private static string PlatformOf(string payload)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("platform", out var p)
+                && p.ValueKind == JsonValueKind.String && Platforms.TryParse(p.GetString(), out var platform) ? platform.Name() : "unknown";
+        }
+        catch (JsonException) { return "unknown"; }
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using Ordo.Data;
+using Ordo.Data.Jobs;
+using Ordo.Server.Configuration;
+using Ordo.Server.Observability;
+
+namespace Ordo.Server.Jobs;
+
+/// <summary>What a job handler says about one run of a job.</summary>
+public abstract record JobResult
+{
+    public sealed record Done : JobResult;
+    /// <summary>Failed this time; the runner retries after the handler's backoff unless the attempts are used up.</summary>
+    public sealed record Failed(string Error) : JobResult;
+    /// <summary>Failed in a way that retrying cannot fix (e.g. the subscriber was deleted).</summary>
+    public sealed record Abandoned(string Error) : JobResult;
+}
+
+public interface IJobHandler
+{
+    string Kind { get; }
+    Task<JobResult> RunAsync(Job job, CancellationToken ct);
+    /// <summary>When to try again after failed attempt number <paramref name="attempt"/> (1-based).</summary>
+    TimeSpan RetryDelay(int attempt);
+    /// <summary>Called once when a job has failed for good.</summary>
+    Task GaveUpAsync(Job job, string error, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Runs due jobs from the database. Each instance claims a batch with a lease (SKIP LOCKED on PostgreSQL), runs the
+/// jobs concurrently, and records the result only if it still holds the lease. It wakes when this process enqueues a
+/// job and otherwise polls, so jobs enqueued by other instances are found within the poll interval.
+/// </summary>
+public sealed partial class JobRunner(
+    OrdoDatabase database, IEnumerable<IJobHandler> handlers, TimeProvider clock, OrdoMetrics metrics,
+    IOptions<OrdoOptions> options, ILogger<JobRunner> log) : BackgroundService
+{
+    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+    // Identifies this process's leases; unique per start so a restarted instance never completes an old lease.
+    private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var o && o.Length > 100 ? o[..100] : o;
+    private readonly JobOptions _options = options.Value.Jobs;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
+        var lease = TimeSpan.FromSeconds(_options.LeaseSeconds);
+        var lastStats = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimed = 0;
+            try
+            {
+                var now = clock.GetUtcNow();
+                if (now - lastStats > TimeSpan.FromSeconds(5))
+                {
+                    var stats = await database.ReadAsync(s => JobStore.StatsAsync(s, now), stoppingToken);
+                    metrics.QueueObserved(new JobQueueSnapshot(stats.Pending, stats.Due, stats.OldestDueAge.TotalSeconds, stats.Failed));
+                    lastStats = now;
+                }
+                var jobs = await database.WriteAsync(s => JobStore.ClaimAsync(s, _owner, _options.BatchSize, now, lease), stoppingToken);
+                claimed = jobs.Count;
+                if (claimed > 0) await Task.WhenAll(jobs.Select(j => RunOneAsync(j, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                LogLoopFailed(ex);
+                try { await Task.Delay(poll, clock, stoppingToken); }
+                catch (OperationCanceledException) { break; }
+            }
+            if (claimed < _options.BatchSize)
+            {
+                try { await JobSignal.WaitAsync(poll, stoppingToken); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    private async Task RunOneAsync(Job job, CancellationToken ct)
+    {
+        JobResult result;
+        if (!_handlers.TryGetValue(job.Kind, out var handler))
+            result = new JobResult.Abandoned($"no handler for job kind '{job.Kind}' in this Ordo version");
+        else
+        {
+            try { result = await handler.RunAsync(job, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; } // lease runs out; another run takes it
+            catch (Exception ex) { result = new JobResult.Failed($"{ex.GetType().Name}: {ex.Message}"); }
+        }
+
+        var now = clock.GetUtcNow();
+        switch (result)
+        {
+            case JobResult.Done:
+                await database.WriteAsync(s => JobStore.CompleteAsync(s, job.Id, _owner, now), CancellationToken.None);
+                break;
+            case JobResult.Failed f when job.Attempts < job.MaxAttempts && handler is not null:
+                await database.WriteAsync(s => JobStore.FailAsync(s, job.Id, _owner, f.Error, now, now + handler.RetryDelay(job.Attempts)), CancellationToken.None);
+                break;
+            case JobResult.Failed or JobResult.Abandoned:
+                var error = result is JobResult.Failed ff ? ff.Error : ((JobResult.Abandoned)result).Error;
+                await database.WriteAsync(s => JobStore.FailAsync(s, job.Id, _owner, error, now, null), CancellationToken.None);
+                LogGaveUp(job.Id, job.Kind, job.Attempts, error);
+                if (handler is not null) await handler.GaveUpAsync(job, error, CancellationToken.None);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job loop failed; retrying after the poll interval")]
+    private partial void LogLoopFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Kind}) failed for good after {Attempts} attempts: {Error}")]
+    private partial void LogGaveUp(long jobId, string kind, int attempts, string error);
+}

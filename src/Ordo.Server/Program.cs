@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Ordo.Data;
+using Ordo.Data.Orders;
+using Ordo.Server;
+using Ordo.Server.Configuration;
+using Ordo.Server.Demo;
+using Ordo.Server.Features.ApiKeys;
+using Ordo.Server.Features.Catalogue;
+using Ordo.Server.Features.Inbox;
+using Ordo.Server.Features.Orders;
+using Ordo.Server.Features.Webhooks;
+using Ordo.Server.Jobs;
+using Ordo.Server.Observability;
+using Ordo.Server.Security;
+using Ordo.Server.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.UseUtcTimestamp = true;
+    o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    o.JsonWriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+});
+
+// With no --urls / ASPNETCORE_URLS, listen on loopback only, port 5080.
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+builder.Services.Configure<OrdoOptions>(builder.Configuration.GetSection(OrdoOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => DatabaseSetup.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value));
+builder.Services.AddSingleton(sp => new OrderNumberAllocator(
+    sp.GetRequiredService<OrdoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value.OrderNumberBlockSize));
+builder.Services.AddSingleton<OrderIntake>();
+builder.Services.AddSingleton<OrdoMetrics>();
+builder.Services.AddSingleton<DemoData>();
+builder.Services.AddSingleton<StartupTasks>();
+builder.Services.AddPrometheusMetrics(OrdoMetrics.MeterName);
+
+builder.Services.AddHttpClient(WebhookDeliveryHandler.HttpClientName);
+builder.Services.AddSingleton<IJobHandler, WebhookDeliveryHandler>();
+if (builder.Configuration.GetValue($"{OrdoOptions.Section}:Jobs:Enabled", true))
+    builder.Services.AddHostedService<JobRunner>();
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization(o =>
+{
+    foreach (var permission in Permissions.All)
+        o.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireAssertion(ctx =>
+            Roles.Grant(ctx.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), permission)));
+});
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+var options = app.Services.GetRequiredService<IOptions<OrdoOptions>>().Value;
+Outbox.WebhookMaxAttempts = options.Webhooks.MaxAttempts;
+await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapPrometheusMetrics("/metrics");
+app.MapGet("/healthz", async (OrdoDatabase db, CancellationToken ct) =>
+{
+    try
+    {
+        await db.ReadAsync(s => s.ScalarAsync<long>("SELECT 1"), ct);
+        return Results.Json(new { status = "ok", database = db.Provider.ToString().ToLowerInvariant() });
+    }
+    catch (Exception ex) when (ex is not OperationCanceledException)
+    {
+        return Results.Json(new { status = "unavailable", database = db.Provider.ToString().ToLowerInvariant(), error = ex.Message }, statusCode: 503);
+    }
+}).ExcludeFromDescription();
+app.MapGet("/", () => Results.Json(new { name = "Ordo", api = "/api/v1", openapi = "/openapi/v1.json", health = "/healthz", metrics = "/metrics" }))
+    .ExcludeFromDescription();
+
+var api = app.MapGroup("/api/v1").RequireAuthorization();
+SubmitOrder.Map(api);
+SubmitOrderBatch.Map(api);
+ListOrders.Map(api);
+GetOrder.Map(api);
+ApplyOrderAction.Map(api);
+InboxEndpoints.Map(api);
+CatalogueEndpoints.Map(api);
+WebhookEndpoints.Map(api);
+ApiKeyEndpoints.Map(api);
+
+app.Run();
+
+/// <summary>Marker for test hosts (<c>WebApplicationFactory&lt;OrdoServer&gt;</c>).</summary>
+public sealed class OrdoServer;
