@@ -28,18 +28,21 @@ public sealed class OrdoDatabase : IAsyncDisposable
 
     public DatabaseProvider Provider { get; }
 
-    public static OrdoDatabase Create(DatabaseProvider provider, string connectionString)
+    /// <summary>Attempt budget given to each webhook delivery the outbox enqueues (Ordo:Webhooks:MaxAttempts).</summary>
+    public int WebhookMaxAttempts { get; init; } = 15;
+
+    public static OrdoDatabase Create(DatabaseProvider provider, string connectionString, int webhookMaxAttempts = 15)
     {
         if (provider == DatabaseProvider.Postgres)
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = 50;
-            return new OrdoDatabase(provider, null, NpgsqlDataSource.Create(builder.ConnectionString));
+            return new OrdoDatabase(provider, null, NpgsqlDataSource.Create(builder.ConnectionString)) { WebhookMaxAttempts = webhookMaxAttempts };
         }
         var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
         if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
             Directory.CreateDirectory(dir);
-        return new OrdoDatabase(provider, sqlite.ConnectionString, null);
+        return new OrdoDatabase(provider, sqlite.ConnectionString, null) { WebhookMaxAttempts = webhookMaxAttempts };
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)

@@ -15,9 +15,6 @@ public static class Outbox
 {
     public const string WebhookJobKind = "webhook";
 
-    /// <summary>Attempt budget for a delivery; set once at start-up from configuration.</summary>
-    public static int WebhookMaxAttempts { get; set; } = 12;
-
     public static async Task EnqueueOrderEventsAsync(DbSession s, string orderNo, IReadOnlyList<StoredOrderEvent> events)
     {
         if (events.Count == 0) return;
@@ -28,7 +25,7 @@ public static class Outbox
             foreach (var sub in subscriptions.Where(x => x.Wants(e.Event.Type)))
             {
                 await JobStore.EnqueueAsync(s, WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),
-                    e.Event.OccurredAt, e.Event.OccurredAt, WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId));
+                    e.Event.OccurredAt, e.Event.OccurredAt, s.Database.WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId));
             }
         }
     }

@@ -59,8 +59,6 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
-var options = app.Services.GetRequiredService<IOptions<OrdoOptions>>().Value;
-Outbox.WebhookMaxAttempts = options.Webhooks.MaxAttempts;
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();

@@ -100,6 +100,11 @@ public static class OrderLifecycle
             return TransitionDecision.Refused(from, null, $"only an order that is RefundRequested can have its refund rejected; it is {from}");
         var to = TargetOf(action, resumeStatus);
         if (to is null) return TransitionDecision.Refused(from, null, "the order has no status to return to");
+        // The way back from a side state is only its own action: "pay" on a held order must not act as a release.
+        if (from == OrderStatus.OnHold && action is not (OrderAction.Release or OrderAction.Cancel))
+            return TransitionDecision.Refused(from, to, "an order that is OnHold must be released (or cancelled) first");
+        if (from == OrderStatus.RefundRequested && action is not (OrderAction.RejectRefund or OrderAction.Refund))
+            return TransitionDecision.Refused(from, to, "an order with a refund request must have it refunded or rejected first");
         return CanTransition(from, to.Value, resumeStatus)
             ? TransitionDecision.Allow(from, to.Value)
             : TransitionDecision.Refused(from, to, $"an order that is {from} cannot become {to}");

@@ -24,7 +24,7 @@ public static class DatabaseSetup
                 throw new InvalidOperationException("Ordo:Database:Provider is postgres but ConnectionStrings:Ordo is not set.");
             connectionString = $"Data Source={Path.Combine(options.DataDirectory, "ordo.db")}";
         }
-        return OrdoDatabase.Create(provider, connectionString);
+        return OrdoDatabase.Create(provider, connectionString, options.Webhooks.MaxAttempts);
     }
 }
 
