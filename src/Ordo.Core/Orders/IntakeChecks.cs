@@ -10,6 +10,7 @@ namespace Ordo.Core.Orders;
 public sealed record HoldReason(string Code, string Message, string? Field = null)
 {
     /// <summary>Identity of a reason, used to avoid holding again for something a person already released.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Key => $"{Code}|{Field}|{Message}";
 }
 
