@@ -6,7 +6,8 @@ namespace Ordo.Core.Common;
 /// <summary>ISO 8601 instants that must say which offset they are in (never read as UTC or server-local by guess).</summary>
 public static partial class IsoInstant
 {
-    [GeneratedRegex(@"(Z|z|[+-]\d{2}(:?\d{2})?)$")]
+    // The offset must follow a time (HH:mm[:ss[.fff]]), so the day in "10:00:00 2026-02-22" is not taken for "-22".
+    [GeneratedRegex(@"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s?(Z|z|[+-]\d{2}(:?\d{2})?)$")]
     private static partial Regex OffsetSuffix();
 
     public static bool HasOffset(string text) => OffsetSuffix().IsMatch(text);

@@ -246,7 +246,7 @@ public static class CanonicalOrderParser
             else { Error(field, "must be a number such as 99.00", Fragment(e)); return null; }
 
             if (Amounts.Check(value) is { } reason) { Error(field, $"amount {reason}", Fragment(e)); return null; }
-            return value;
+            return decimal.Round(value, 2); // 99.000 is 99.00: same value, stored with two decimals
         }
 
         public int? Quantity(JsonElement obj, string name, string prefix)

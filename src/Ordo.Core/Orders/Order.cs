@@ -80,7 +80,8 @@ public sealed class Order
         {
             OrderNo = orderNo.Value,
             Status = hold ? OrderStatus.OnHold : data.Status,
-            ResumeStatus = hold ? data.Status : null,
+            // A refund request reported on first sight returns to Paid if the request is rejected.
+            ResumeStatus = hold ? data.Status : data.Status == OrderStatus.RefundRequested ? OrderStatus.Paid : null,
             HoldReasons = hold ? holdReasons : [],
             Data = data,
             ReceivedAt = now,

@@ -10,7 +10,7 @@ public abstract class WebhookDeliveryTests(OrdoHost host) : IAsyncLifetime
 {
     private WebhookReceiver? _receiver;
     protected OrdoHost Host { get { host.EnsureAvailable(); return host; } }
-    protected WebhookReceiver Receiver => _receiver!;
+    protected WebhookReceiver Receiver { get { host.EnsureAvailable(); return _receiver!; } }
 
     public async ValueTask InitializeAsync()
     {
