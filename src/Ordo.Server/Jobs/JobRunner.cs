@@ -9,6 +9,9 @@ namespace Ordo.Server.Jobs;
 /// <summary>What a job handler says about one run of a job.</summary>
 public abstract record JobResult
 {
+    /// <summary>Extra writes (e.g. the attempt log) committed in the same transaction as the job's new state.</summary>
+    public Func<DbSession, Task>? Record { get; init; }
+
     public sealed record Done : JobResult;
     /// <summary>Failed this time; the runner retries after the handler's backoff unless the attempts are used up.</summary>
     public sealed record Failed(string Error) : JobResult;
@@ -89,20 +92,20 @@ public sealed partial class JobRunner(
         }
 
         var now = clock.GetUtcNow();
-        switch (result)
+        var error = result switch { JobResult.Failed f => f.Error, JobResult.Abandoned a => a.Error, _ => null };
+        var retryAt = result is JobResult.Failed && job.Attempts < job.MaxAttempts && handler is not null
+            ? now + handler.RetryDelay(job.Attempts)
+            : (DateTimeOffset?)null;
+        await database.WriteAsync(async s =>
         {
-            case JobResult.Done:
-                await database.WriteAsync(s => JobStore.CompleteAsync(s, job.Id, _owner, now), CancellationToken.None);
-                break;
-            case JobResult.Failed f when job.Attempts < job.MaxAttempts && handler is not null:
-                await database.WriteAsync(s => JobStore.FailAsync(s, job.Id, _owner, f.Error, now, now + handler.RetryDelay(job.Attempts)), CancellationToken.None);
-                break;
-            case JobResult.Failed or JobResult.Abandoned:
-                var error = result is JobResult.Failed ff ? ff.Error : ((JobResult.Abandoned)result).Error;
-                await database.WriteAsync(s => JobStore.FailAsync(s, job.Id, _owner, error, now, null), CancellationToken.None);
-                LogGaveUp(job.Id, job.Kind, job.Attempts, error);
-                if (handler is not null) await handler.GaveUpAsync(job, error, CancellationToken.None);
-                break;
+            if (result.Record is not null) await result.Record(s);
+            if (error is null) await JobStore.CompleteAsync(s, job.Id, _owner, now);
+            else await JobStore.FailAsync(s, job.Id, _owner, error, now, retryAt);
+        }, CancellationToken.None);
+        if (error is not null && retryAt is null)
+        {
+            LogGaveUp(job.Id, job.Kind, job.Attempts, error);
+            if (handler is not null) await handler.GaveUpAsync(job, error, CancellationToken.None);
         }
     }
 

@@ -113,9 +113,9 @@ public sealed class WebhookDeliveryHandler(
             error = $"could not reach subscriber: {ex.Message}";
         }
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        await database.WriteAsync(s => WebhookStore.AddAttemptAsync(s, job.Id, subscription.Id, stored.Id, now, statusCode, error, elapsed), CancellationToken.None);
         metrics.WebhookAttempt(error is null ? "delivered" : job.Attempts < job.MaxAttempts ? "retry" : "failed");
-        return error is null ? new JobResult.Done() : new JobResult.Failed(error);
+        Func<DbSession, Task> record = s => WebhookStore.AddAttemptAsync(s, job.Id, subscription.Id, stored.Id, now, statusCode, error, elapsed);
+        return error is null ? new JobResult.Done { Record = record } : new JobResult.Failed(error) { Record = record };
     }
 
     public Task GaveUpAsync(Job job, string error, CancellationToken ct)
