@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ordo.Bench;
+
+/// <summary>A failure the benchmark explains to the user (no stack trace).</summary>
+public sealed class BenchmarkException(string message) : Exception(message);
+
+/// <summary>Command-line options of <c>intake</c>.</summary>
+public sealed partial class IntakeOptions
+{
+    public const string Usage = """
+        Ordo intake benchmark: starts a fresh Ordo server per database and loads it with orders.
+
+        usage: dotnet run -c Release --project bench/Ordo.Bench -- intake [options]
+
+          --db sqlite|postgres|both   databases to measure (default: both)
+          --orders N                  orders for single-request intake at concurrency 32 (default: 20000);
+                                      concurrency 1 and 8 send N/10 and 2N/5 (2,000 and 8,000 by default)
+          --batch-orders N            orders for batch intake, in batches of 1,000 at concurrency 2 (default: 50000)
+          --pg "<conn string>"        an existing PostgreSQL server, without Database (e.g.
+                                      "Host=127.0.0.1;Port=5432;Username=postgres"); the benchmark creates and
+                                      afterwards drops its own database. Without --pg a private PostgreSQL cluster
+                                      (fsync on, default settings) is started in a temp directory and removed.
+          --server-dll PATH           the Ordo server to measure (default: src/Ordo.Server/bin/Release/net10.0/
+                                      Ordo.Server.dll, built first with `dotnet build -c Release src/Ordo.Server`)
+          --no-build                  do not build the server first (use the existing Release build)
+          --server-env KEY=VALUE      extra environment for the server, e.g. Logging__LogLevel__Default=Warning
+                                      (repeatable; changes the configuration measured, so it is shown in the report)
+          --output PATH               markdown file whose "## Intake" section is written (default: docs/benchmarks.md;
+                                      "-" or "none" to write nothing)
+
+        Targets: single-request intake >= 2,000 orders/s with p99 < 50 ms at concurrency 32; batch intake >= 10,000
+        orders/s; server memory (peak RSS) < 500 MB. The load generator runs on the same machine as the server.
+        """;
+
+    public bool Help { get; private set; }
+    public bool Sqlite { get; private set; } = true;
+    public bool Postgres { get; private set; } = true;
+    public int Orders { get; private set; } = 20_000;
+    public int BatchOrders { get; private set; } = 50_000;
+    public string? PostgresConnection { get; private set; }
+    public string? ServerDll { get; private set; }
+    public bool NoBuild { get; private set; }
+    public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
+    public string? Output { get; private set; } = "docs/benchmarks.md";
+
+    /// <summary>The command as the user typed it after <c>dotnet run ... --</c>, with any password masked.</summary>
+    public string CommandLine { get; private set; } = "";
+
+    public static IntakeOptions Parse(string[] args)
+    {
+        var o = new IntakeOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is var eq and > 2)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            string Value()
+            {
+                if (inline is not null) return inline;
+                if (i + 1 >= args.Length) throw new ArgumentException($"{arg} needs a value");
+                return args[++i];
+            }
+            switch (arg)
+            {
+                case "-h" or "--help": o.Help = true; break;
+                case "--db":
+                    var db = Value().ToLowerInvariant();
+                    (o.Sqlite, o.Postgres) = db switch
+                    {
+                        "sqlite" => (true, false),
+                        "postgres" or "postgresql" or "pg" => (false, true),
+                        "both" => (true, true),
+                        _ => throw new ArgumentException($"--db must be sqlite, postgres or both, not '{db}'"),
+                    };
+                    break;
+                case "--orders": o.Orders = PositiveInt(arg, Value(), 10); break;
+                case "--batch-orders": o.BatchOrders = PositiveInt(arg, Value(), 1); break;
+                case "--pg": o.PostgresConnection = Value(); break;
+                case "--server-dll": o.ServerDll = Value(); break;
+                case "--no-build": o.NoBuild = true; break;
+                case "--server-env":
+                    var kv = Value();
+                    var at = kv.IndexOf('=');
+                    if (at < 1) throw new ArgumentException($"--server-env expects KEY=VALUE, not '{kv}'");
+                    o.ServerEnvironment.Add(new(kv[..at], kv[(at + 1)..]));
+                    break;
+                case "--output":
+                    var output = Value();
+                    o.Output = output is "-" or "none" ? null : output;
+                    break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        o.CommandLine = "dotnet run -c Release --project bench/Ordo.Bench -- intake" +
+                        string.Concat(args.Select(a => " " + Quote(MaskPassword(a))));
+        return o;
+    }
+
+    private static int PositiveInt(string name, string text, int min) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number >= {min}, not '{text}'");
+
+    private static string MaskPassword(string arg) => PasswordPattern().Replace(arg, "${k}=***");
+
+    [GeneratedRegex(@"(?<k>(?:Password|Pwd))\s*=\s*[^;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordPattern();
+
+    /// <summary>POSIX-shell quoting, only when needed.</summary>
+    public static string Quote(string arg)
+    {
+        if (arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+%".Contains(c))) return arg;
+        var sb = new StringBuilder("\"");
+        foreach (var c in arg)
+        {
+            if (c is '"' or '\\' or '$' or '`') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.Append('"').ToString();
+    }
+}
