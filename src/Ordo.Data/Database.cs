@@ -37,6 +37,10 @@ public sealed class OrdoDatabase : IAsyncDisposable
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = 50;
+            // Ordo keeps no session state on connections (its advisory locks are transaction-scoped), so the pool need
+            // not DISCARD ALL on return, and the few statements Ordo runs are worth preparing once per connection.
+            if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+            if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
             return new OrdoDatabase(provider, null, NpgsqlDataSource.Create(builder.ConnectionString)) { WebhookMaxAttempts = webhookMaxAttempts };
         }
         var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
@@ -45,15 +49,29 @@ public sealed class OrdoDatabase : IAsyncDisposable
         return new OrdoDatabase(provider, sqlite.ConnectionString, null) { WebhookMaxAttempts = webhookMaxAttempts };
     }
 
+    /// <summary>A connection for reading (pooled). On SQLite, readers need no per-connection settings: WAL is a property of the file.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_sqlite);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    // SQLite has one writer at a time, so Ordo keeps exactly one writing connection open for the life of the process,
+    // used only under _sqliteWriter, with its settings applied once.
+    private SqliteConnection? _sqliteWriterConnection;
+
+    private async Task<DbConnection> WriterConnectionAsync(CancellationToken ct)
+    {
+        if (_sqliteWriterConnection is { State: System.Data.ConnectionState.Open } open) return open;
         var connection = new SqliteConnection(_sqlite);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
         // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL mode.
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(ct);
+        _sqliteWriterConnection = connection;
         return connection;
     }
 
@@ -65,9 +83,10 @@ public sealed class OrdoDatabase : IAsyncDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
+                DbConnection? pooled = null;
                 try
                 {
-                    await using var connection = await OpenAsync(ct);
+                    var connection = Provider == DatabaseProvider.Sqlite ? await WriterConnectionAsync(ct) : pooled = await OpenAsync(ct);
                     await using var transaction = await connection.BeginTransactionAsync(ct);
                     var session = new DbSession(this, connection, transaction);
                     var result = await work(session);
@@ -78,6 +97,10 @@ public sealed class OrdoDatabase : IAsyncDisposable
                 catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
                 {
                     await Task.Delay(Random.Shared.Next(5, 50) * attempt, ct);
+                }
+                finally
+                {
+                    if (pooled is not null) await pooled.DisposeAsync();
                 }
             }
         }
@@ -100,6 +123,7 @@ public sealed class OrdoDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_sqliteWriterConnection is not null) await _sqliteWriterConnection.DisposeAsync();
         if (_sqlite is not null) SqliteConnection.ClearAllPools();
         _sqliteWriter.Dispose();
     }
@@ -131,6 +155,9 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
     /// <summary><c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL; nothing on SQLite, where the process-wide writer lock already excludes others.</summary>
     public string SkipLocked => IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
     public string ForUpdate => IsPostgres ? "FOR UPDATE" : "";
+
+    /// <summary>Values loaded once per transaction and reused by later statements in it (e.g. active webhook subscriptions).</summary>
+    public Dictionary<string, object> Memo { get; } = [];
 
     /// <summary>Runs after a successful commit (e.g. wake the job runner); never runs for a rolled-back transaction.</summary>
     public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);

@@ -18,7 +18,10 @@ public static class Outbox
     public static async Task EnqueueOrderEventsAsync(DbSession s, string orderNo, IReadOnlyList<StoredOrderEvent> events)
     {
         if (events.Count == 0) return;
-        var subscriptions = await WebhookStore.ListSubscriptionsAsync(s, activeOnly: true);
+        // Loaded once per transaction: a batch writes many orders in one.
+        if (!s.Memo.TryGetValue(nameof(WebhookSubscription), out var memo))
+            s.Memo[nameof(WebhookSubscription)] = memo = await WebhookStore.ListSubscriptionsAsync(s, activeOnly: true);
+        var subscriptions = (List<WebhookSubscription>)memo;
         if (subscriptions.Count == 0) return;
         foreach (var e in events)
         {

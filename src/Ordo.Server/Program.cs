@@ -15,7 +15,8 @@ using Ordo.Server.Observability;
 using Ordo.Server.Security;
 using Ordo.Server.Webhooks;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is found next to the binary wherever Ordo is started from; ./data stays relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o =>

@@ -28,6 +28,26 @@ public static class OrderStore
         return state is null ? null : Order.Restore(state);
     }
 
+    /// <summary>The existing orders among <paramref name="keys"/>, read FOR UPDATE (PostgreSQL) in one query per 500 keys.</summary>
+    public static async Task<Dictionary<(string Platform, string Shop, string PlatformOrderId), Order>> FindManyByKeyAsync(
+        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys)
+    {
+        var found = new Dictionary<(string, string, string), Order>();
+        foreach (var chunk in keys.Select(k => k.PlatformOrderId).Distinct().Chunk(500))
+        {
+            var names = chunk.Select((_, i) => $"@p{i}");
+            var states = await s.QueryAsync(
+                $"SELECT {Columns} FROM orders WHERE platform_order_id IN ({string.Join(", ", names)}) ORDER BY id {s.ForUpdate}",
+                Map, chunk.Select((id, i) => ($"p{i}", (object?)id)).ToArray());
+            foreach (var state in states)
+            {
+                var key = (state.Data.Platform.Name(), state.Data.ShopCode, state.Data.PlatformOrderId);
+                if (keys.Contains(key)) found[key] = Order.Restore(state);
+            }
+        }
+        return found;
+    }
+
     public static async Task<Order?> FindByNoAsync(DbSession s, string orderNo, bool forUpdate = false)
     {
         var state = await s.SingleOrDefaultAsync(
@@ -133,23 +153,3 @@ public static class OrderStore
         JsonNode.Parse(r.String("context"))!.AsObject()));
 }
 
-public static class OrderKeys
-{
-    /// <summary>The (platform, shop, platform order id) keys among <paramref name="keys"/> that already have an order.</summary>
-    public static async Task<HashSet<(string Platform, string Shop, string PlatformOrderId)>> ExistingAsync(
-        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys)
-    {
-        var found = new HashSet<(string, string, string)>();
-        foreach (var chunk in keys.Select(k => k.PlatformOrderId).Distinct().Chunk(500))
-        {
-            var names = chunk.Select((_, i) => $"@p{i}");
-            var rows = await s.QueryAsync(
-                $"SELECT platform, shop_code, platform_order_id FROM orders WHERE platform_order_id IN ({string.Join(", ", names)})",
-                r => (r.String("platform"), r.String("shop_code"), r.String("platform_order_id")),
-                chunk.Select((id, i) => ($"p{i}", (object?)id)).ToArray());
-            found.UnionWith(rows);
-        }
-        found.IntersectWith(keys);
-        return found;
-    }
-}

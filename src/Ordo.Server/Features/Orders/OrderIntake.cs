@@ -47,9 +47,13 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         public CanonicalOrder? Order;
         public List<FieldError> Errors = [];
         public IReadOnlyList<HoldReason> Holds = [];
-        public OrderNo? NewNumber;
         public IntakeResult? Result;
     }
+
+    // Shops and SKUs are only ever added, so one seen to exist stays valid: caching positives saves a read per order
+    // on every instance, while an unknown code is always looked up again (another instance may have just created it).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Shop> _knownShops = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownSkus = new();
 
     public async Task<IntakeResult> SubmitAsync(string payload, string source, Actor actor, CancellationToken ct)
     {
@@ -65,12 +69,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        var ids = await database.WriteAsync(async s =>
-        {
-            var list = new List<long>(payloads.Count);
-            foreach (var p in payloads) list.Add(await InboxStore.AddAsync(s, source, p, now));
-            return list;
-        }, ct);
+        var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s, source, payloads, now), ct);
         var results = await ProcessAsync(ids.Select((id, i) => new Pending(id, payloads[i])).ToList(), actor, ct);
         metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "batch");
         return results;
@@ -115,45 +114,38 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         var parsedOrders = work.Where(w => w.Order is not null).ToList();
         if (parsedOrders.Count > 0)
         {
-            var shopCodes = parsedOrders.Select(w => w.Order!.ShopCode).Distinct().ToList();
-            var skuCodes = parsedOrders.SelectMany(w => w.Order!.Lines).Select(l => l.Sku).OfType<string>().Distinct().ToList();
-            var (shops, skus) = await database.ReadAsync(async s =>
+            var shopCodes = parsedOrders.Select(w => w.Order!.ShopCode).Distinct().Where(c => !_knownShops.ContainsKey(c)).ToList();
+            var skuCodes = parsedOrders.SelectMany(w => w.Order!.Lines).Select(l => l.Sku).OfType<string>().Distinct()
+                .Where(c => !_knownSkus.ContainsKey(c)).ToList();
+            if (shopCodes.Count > 0 || skuCodes.Count > 0)
             {
-                var shops = new Dictionary<string, Shop>();
-                foreach (var code in shopCodes)
-                    if (await CatalogueStore.FindShopAsync(s, code) is { } shop) shops[code] = shop;
-                return (shops, await CatalogueStore.ExistingSkusAsync(s, skuCodes));
-            }, ct);
+                await database.ReadAsync(async s =>
+                {
+                    foreach (var code in shopCodes)
+                        if (await CatalogueStore.FindShopAsync(s, code) is { } shop) _knownShops[code] = shop;
+                    foreach (var code in await CatalogueStore.ExistingSkusAsync(s, skuCodes)) _knownSkus[code] = true;
+                    return true;
+                }, ct);
+            }
 
             foreach (var w in parsedOrders)
             {
                 var o = w.Order!;
-                if (!shops.TryGetValue(o.ShopCode, out var shop))
+                if (!_knownShops.TryGetValue(o.ShopCode, out var shop))
                     w.Errors.Add(new FieldError("shopCode", $"shop '{o.ShopCode}' does not exist; create it (POST /api/v1/shops) and replay this inbox item", o.ShopCode));
                 else if (shop.Platform != o.Platform)
                     w.Errors.Add(new FieldError("platform", $"shop '{o.ShopCode}' is a {shop.Platform.Name()} shop, not {o.Platform.Name()}", o.Platform.Name()));
                 else
-                    w.Holds = IntakeChecks.Evaluate(o, skus.Contains);
+                    w.Holds = IntakeChecks.Evaluate(o, _knownSkus.ContainsKey);
             }
 
-            // Allocate numbers outside the write transaction (a block refill is its own short transaction), and only
-            // for orders not seen before, so that repeats do not burn sequence numbers.
-            var valid = work.Where(w => w.Order is not null && w.Errors.Count == 0).ToList();
-            if (valid.Count > 0)
-            {
-                var existing = await database.ReadAsync(s => OrderKeys.ExistingAsync(s, valid.Select(w => Key(w.Order!)).ToList()), ct);
-                var seen = new HashSet<(string, string, string)>();
-                foreach (var w in valid)
-                    if (!existing.Contains(Key(w.Order!)) && seen.Add(Key(w.Order!)))
-                        w.NewNumber = await numbers.NextAsync(w.Order!.Platform, ct);
-            }
         }
 
         foreach (var chunk in work.Chunk(ChunkSize))
         {
             try
             {
-                await database.WriteAsync(s => WriteChunkAsync(s, chunk, actor), ct);
+                await WriteWithNumbersAsync(chunk, actor, ct);
             }
             catch (Exception ex) when (chunk.Length > 1 && ex is not OperationCanceledException)
             {
@@ -176,7 +168,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         {
             try
             {
-                await database.WriteAsync(s => WriteChunkAsync(s, [w], actor), ct);
+                await WriteWithNumbersAsync([w], actor, ct);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException) { already = ex; }
@@ -188,9 +180,24 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             JsonSerializer.Serialize(w.Errors, ApiJson.Options), null, IntakeOutcome.Rejected), ct);
     }
 
-    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, Actor actor)
+    /// <summary>
+    /// Leases order numbers for the chunk's valid orders before the transaction (numbers of orders that turn out to
+    /// exist already go back unused), then writes the chunk in one transaction.
+    /// </summary>
+    private async Task WriteWithNumbersAsync(IReadOnlyList<Work> chunk, Actor actor, CancellationToken ct)
     {
+        using var lease = await numbers.LeaseAsync(chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform), ct);
+        await database.WriteAsync(s => WriteChunkAsync(s, chunk, actor, lease), ct);
+        lease.Commit();
+    }
+
+    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, Actor actor, NumberLease lease)
+    {
+        lease.Reset();
         var now = clock.GetUtcNow();
+        // One query finds (and on PostgreSQL locks) every order of the chunk that already exists.
+        var existing = await OrderStore.FindManyByKeyAsync(s,
+            chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => Key(w.Order!)).ToList());
         foreach (var w in chunk)
         {
             if (w.Order is not { } data || w.Errors.Count > 0)
@@ -203,14 +210,14 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
 
             var context = new JsonObject { ["inboxId"] = w.Item.InboxId };
             var outcome = IntakeOutcome.Created;
-            var order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true);
+            existing.TryGetValue(Key(data), out var order);
             if (order is null)
             {
-                var number = w.NewNumber ?? throw new InvalidOperationException($"order {data.PlatformOrderId} is new but no order number was allocated");
-                var created = Order.Create(number, data, w.Holds, actor, now, context);
+                var created = Order.Create(lease.Take(data.Platform), data, w.Holds, actor, now, context);
                 if (await OrderStore.TryInsertAsync(s, created) is not null) order = created;
                 else order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true)
                              ?? throw new InvalidOperationException("order vanished between insert conflict and read");
+                existing[Key(data)] = order; // a repeat later in the same chunk updates this one
             }
             if (!ReferenceEquals(order.State.Data, data))
             {
