@@ -26,13 +26,13 @@ public static class InboxStore
             ("now", now), ("source", source), ("platform", platform), ("shop", shopCode), ("poid", platformOrderId), ("payload", payload));
 
     /// <summary>Adds many payloads with multi-row inserts (100 rows a statement); returns their ids in input order.</summary>
-    public static async Task<List<long>> AddManyAsync(DbSession s, string source, IReadOnlyList<string> payloads, DateTimeOffset now)
+    public static async Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<(string Source, string Payload)> payloads, DateTimeOffset now)
     {
         var ids = new List<long>(payloads.Count);
         foreach (var chunk in payloads.Chunk(100))
         {
-            var values = string.Join(", ", chunk.Select((_, i) => $"(@now, @source, @p{i}, 'received', 0)"));
-            var parameters = chunk.Select((p, i) => ($"p{i}", (object?)p)).Append(("now", now)).Append(("source", source)).ToArray();
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@now, @s{i}, @p{i}, 'received', 0)"));
+            var parameters = chunk.SelectMany((p, i) => new[] { ($"p{i}", (object?)p.Payload), ($"s{i}", p.Source) }).Append(("now", now)).ToArray();
             // RETURNING lists rows in insertion order on both SQLite and PostgreSQL for a single VALUES list; sort to be certain.
             var rows = await s.QueryAsync($"INSERT INTO inbox (received_at, source, payload, status, attempts) VALUES {values} RETURNING id",
                 r => r.Long("id"), parameters);

@@ -39,7 +39,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
     public const int MaxBatch = 1000;
     private const int ChunkSize = 100;
 
-    private sealed record Pending(long InboxId, string Payload);
+    private sealed record Pending(long InboxId, string Payload, Actor Actor);
 
     private sealed class Work(Pending item)
     {
@@ -55,13 +55,62 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Shop> _knownShops = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownSkus = new();
 
+    private sealed record Submission(string Payload, string Source, Actor Actor, TaskCompletionSource<IntakeResult> Done);
+
+    // Group commit: single submissions that arrive together are stored and processed together, so that N concurrent
+    // requests cost two transactions instead of 2N (SQLite has one writer; PostgreSQL flushes its log per commit).
+    // Each request still gets its own result, and a failing item is isolated as in a batch.
+    private readonly System.Threading.Channels.Channel<Submission> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<Submission>(new() { SingleReader = false });
+    private int _drainers;
+    private const int MaxDrainers = 2;
+    private const int MaxGroup = 100;
+
+    /// <summary>Takes in one payload: committed to the inbox, then processed; returns when its order is stored (or rejected).</summary>
     public async Task<IntakeResult> SubmitAsync(string payload, string source, Actor actor, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var inboxId = await database.WriteAsync(s => InboxStore.AddAsync(s, source, payload, clock.GetUtcNow()), ct);
-        var result = (await ProcessAsync([new Pending(inboxId, payload)], actor, ct))[0];
+        var submission = new Submission(payload, source, actor, new TaskCompletionSource<IntakeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(submission);
+        if (Interlocked.Increment(ref _drainers) <= MaxDrainers) _ = Task.Run(DrainAsync, CancellationToken.None);
+        else Interlocked.Decrement(ref _drainers);
+        var result = await submission.Done.Task.WaitAsync(ct);
         metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "single");
         return result;
+    }
+
+    /// <summary>Processes queued submissions in groups until the queue is empty. At most <see cref="MaxDrainers"/> run at once.</summary>
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var group = new List<Submission>(MaxGroup);
+                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var next)) group.Add(next);
+                if (group.Count == 0) return;
+                try
+                {
+                    var now = clock.GetUtcNow();
+                    var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s, group.Select(g => (g.Source, g.Payload)).ToList(), now), CancellationToken.None);
+                    var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor)).ToList(), CancellationToken.None);
+                    for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
+                }
+                catch (Exception ex)
+                {
+                    // Nothing was acknowledged: every caller gets the error (HTTP 500) and may send again.
+                    log.LogError(ex, "Intake of {Count} submissions failed", group.Count);
+                    foreach (var g in group) g.Done.TrySetException(ex);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _drainers);
+            // A submission queued while this drainer was leaving must not wait for the next request.
+            if (_queue.Reader.Count > 0 && Interlocked.Increment(ref _drainers) <= MaxDrainers) _ = Task.Run(DrainAsync, CancellationToken.None);
+            else if (_queue.Reader.Count > 0) Interlocked.Decrement(ref _drainers);
+        }
     }
 
     /// <summary>Stores every item in the inbox (one transaction), then processes them; results come back in input order.</summary>
@@ -69,8 +118,8 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
     {
         var started = Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
-        var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s, source, payloads, now), ct);
-        var results = await ProcessAsync(ids.Select((id, i) => new Pending(id, payloads[i])).ToList(), actor, ct);
+        var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s, payloads.Select(p => (source, p)).ToList(), now), ct);
+        var results = await ProcessAsync(ids.Select((id, i) => new Pending(id, payloads[i], actor)).ToList(), ct);
         metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "batch");
         return results;
     }
@@ -97,10 +146,10 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             await database.WriteAsync(s => InboxStore.CorrectPayloadAsync(s, item.Id, correctedPayload), ct);
             payload = correctedPayload;
         }
-        return (await ProcessAsync([new Pending(item.Id, payload)], actor, ct))[0];
+        return (await ProcessAsync([new Pending(item.Id, payload, actor)], ct))[0];
     }
 
-    private async Task<IReadOnlyList<IntakeResult>> ProcessAsync(IReadOnlyList<Pending> items, Actor actor, CancellationToken ct)
+    private async Task<IReadOnlyList<IntakeResult>> ProcessAsync(IReadOnlyList<Pending> items, CancellationToken ct)
     {
         var work = items.Select(i => new Work(i)).ToList();
         foreach (var w in work)
@@ -145,16 +194,16 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         {
             try
             {
-                await WriteWithNumbersAsync(chunk, actor, ct);
+                await WriteWithNumbersAsync(chunk, ct);
             }
             catch (Exception ex) when (chunk.Length > 1 && ex is not OperationCanceledException)
             {
                 log.LogWarning(ex, "Intake chunk of {Count} failed as a whole; retrying its items one by one", chunk.Length);
-                foreach (var w in chunk) await WriteAloneAsync(w, actor, ct);
+                foreach (var w in chunk) await WriteAloneAsync(w, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await WriteAloneAsync(chunk[0], actor, ct, ex);
+                await WriteAloneAsync(chunk[0], ct, ex);
             }
         }
 
@@ -162,13 +211,13 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         return work.Select(w => w.Result!).ToList();
     }
 
-    private async Task WriteAloneAsync(Work w, Actor actor, CancellationToken ct, Exception? already = null)
+    private async Task WriteAloneAsync(Work w, CancellationToken ct, Exception? already = null)
     {
         if (already is null)
         {
             try
             {
-                await WriteWithNumbersAsync([w], actor, ct);
+                await WriteWithNumbersAsync([w], ct);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException) { already = ex; }
@@ -184,14 +233,14 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
     /// Leases order numbers for the chunk's valid orders before the transaction (numbers of orders that turn out to
     /// exist already go back unused), then writes the chunk in one transaction.
     /// </summary>
-    private async Task WriteWithNumbersAsync(IReadOnlyList<Work> chunk, Actor actor, CancellationToken ct)
+    private async Task WriteWithNumbersAsync(IReadOnlyList<Work> chunk, CancellationToken ct)
     {
         using var lease = await numbers.LeaseAsync(chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform), ct);
-        await database.WriteAsync(s => WriteChunkAsync(s, chunk, actor, lease), ct);
+        await database.WriteAsync(s => WriteChunkAsync(s, chunk, lease), ct);
         lease.Commit();
     }
 
-    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, Actor actor, NumberLease lease)
+    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, NumberLease lease)
     {
         lease.Reset();
         var now = clock.GetUtcNow();
@@ -213,7 +262,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             existing.TryGetValue(Key(data), out var order);
             if (order is null)
             {
-                var created = Order.Create(lease.Take(data.Platform), data, w.Holds, actor, now, context);
+                var created = Order.Create(lease.Take(data.Platform), data, w.Holds, w.Item.Actor, now, context);
                 if (await OrderStore.TryInsertAsync(s, created) is not null) order = created;
                 else order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true)
                              ?? throw new InvalidOperationException("order vanished between insert conflict and read");
@@ -221,7 +270,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             }
             if (!ReferenceEquals(order.State.Data, data))
             {
-                outcome = order.ApplyChannelUpdate(data, w.Holds, actor, now, context) switch
+                outcome = order.ApplyChannelUpdate(data, w.Holds, w.Item.Actor, now, context) switch
                 {
                     ChannelUpdateOutcome.Updated => IntakeOutcome.Updated,
                     ChannelUpdateOutcome.Stale => IntakeOutcome.Stale,
