@@ -89,10 +89,14 @@ public sealed class OrdoDatabase : IAsyncDisposable
                     var connection = Provider == DatabaseProvider.Sqlite ? await WriterConnectionAsync(ct) : pooled = await OpenAsync(ct);
                     await using var transaction = await connection.BeginTransactionAsync(ct);
                     var session = new DbSession(this, connection, transaction);
-                    var result = await work(session);
-                    await transaction.CommitAsync(ct);
-                    session.RunAfterCommit();
-                    return result;
+                    try
+                    {
+                        var result = await work(session);
+                        await transaction.CommitAsync(ct);
+                        session.RunAfterCommit();
+                        return result;
+                    }
+                    finally { session.DisposeCommands(); }
                 }
                 catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
                 {
@@ -117,7 +121,9 @@ public sealed class OrdoDatabase : IAsyncDisposable
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        return await work(new DbSession(this, connection, null));
+        var session = new DbSession(this, connection, null);
+        try { return await work(session); }
+        finally { session.DisposeCommands(); }
     }
 
     public async ValueTask DisposeAsync()
@@ -164,8 +170,17 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     internal void RunAfterCommit() => _afterCommit?.ForEach(a => a());
 
+    // Commands are kept per SQL text for the life of the session: a statement run for every order of a batch is
+    // prepared once (SQLite keeps the prepared statement on the command; Npgsql auto-prepares on the connection).
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
+        if (_commands.TryGetValue(sql, out var cached) && cached.Parameters.Count == parameters.Length)
+        {
+            for (var i = 0; i < parameters.Length; i++) cached.Parameters[parameters[i].Name].Value = Database.ToDb(parameters[i].Value);
+            return cached;
+        }
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
@@ -176,31 +191,50 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
             p.Value = Database.ToDb(value);
             command.Parameters.Add(p);
         }
+        if (!_commands.ContainsKey(sql) && _commands.Count < 64) _commands[sql] = command;
         return command;
+    }
+
+    private void Release(DbCommand command)
+    {
+        if (!_commands.TryGetValue(command.CommandText, out var cached) || !ReferenceEquals(cached, command)) command.Dispose();
+    }
+
+    internal void DisposeCommands()
+    {
+        foreach (var command in _commands.Values) command.Dispose();
+        _commands.Clear();
     }
 
     public async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
     {
-        await using var command = Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync();
+        var command = Command(sql, parameters);
+        try { return await command.ExecuteNonQueryAsync(); }
+        finally { Release(command); }
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string, object?)[] parameters)
     {
-        await using var command = Command(sql, parameters);
-        var value = await command.ExecuteScalarAsync();
+        var command = Command(sql, parameters);
+        object? value;
+        try { value = await command.ExecuteScalarAsync(); }
+        finally { Release(command); }
         if (value is null or DBNull) return default;
         return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), CultureInfo.InvariantCulture);
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<Row, T> map, params (string, object?)[] parameters)
     {
-        await using var command = Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync();
-        var row = new Row(Database, reader);
-        var list = new List<T>();
-        while (await reader.ReadAsync()) list.Add(map(row));
-        return list;
+        var command = Command(sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            var row = new Row(Database, reader);
+            var list = new List<T>();
+            while (await reader.ReadAsync()) list.Add(map(row));
+            return list;
+        }
+        finally { Release(command); }
     }
 
     public async Task<T?> SingleOrDefaultAsync<T>(string sql, Func<Row, T> map, params (string, object?)[] parameters) where T : class =>
