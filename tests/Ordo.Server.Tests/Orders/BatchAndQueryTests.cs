@@ -6,19 +6,8 @@ using Shouldly;
 namespace Ordo.Server.Tests.Orders;
 
 /// <summary>POST /api/v1/orders:batch, GET /api/v1/orders (filters, cursor pagination) and order number checks in URLs.</summary>
-public abstract class BatchAndQueryTests(OrdoHost host) : IAsyncLifetime
+public abstract class BatchAndQueryTests(OrdoHost host) : CatalogueTestBase(host)
 {
-    protected OrdoHost Host { get { host.EnsureAvailable(); return host; } }
-
-    public async ValueTask InitializeAsync()
-    {
-        if (!host.Available) return;
-        await host.EnsureShopAsync("douyin", TestOrders.Shop);
-        await host.EnsureSkuAsync(TestOrders.Sku);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     [Fact]
     public async Task One_bad_item_never_sinks_the_others()
     {

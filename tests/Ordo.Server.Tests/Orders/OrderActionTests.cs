@@ -6,19 +6,8 @@ using Shouldly;
 namespace Ordo.Server.Tests.Orders;
 
 /// <summary>POST /api/v1/orders/{orderNo}/{action} and the event history.</summary>
-public abstract class OrderActionTests(OrdoHost host) : IAsyncLifetime
+public abstract class OrderActionTests(OrdoHost host) : CatalogueTestBase(host)
 {
-    protected OrdoHost Host { get { host.EnsureAvailable(); return host; } }
-
-    public async ValueTask InitializeAsync()
-    {
-        if (!host.Available) return;
-        await host.EnsureShopAsync("douyin", TestOrders.Shop);
-        await host.EnsureSkuAsync(TestOrders.Sku);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     private async Task<string> NewOrderAsync(string status = "Paid") =>
         (await (await Host.PostOrderAsync(TestOrders.Example(status: status))).ReadObjectAsync())["orderNo"]!.GetValue<string>();
 

@@ -7,19 +7,8 @@ using Shouldly;
 namespace Ordo.Server.Tests.Orders;
 
 /// <summary>POST /api/v1/orders and the inbox, on both databases.</summary>
-public abstract class SubmitOrderTests(OrdoHost host) : IAsyncLifetime
+public abstract class SubmitOrderTests(OrdoHost host) : CatalogueTestBase(host)
 {
-    protected OrdoHost Host { get { host.EnsureAvailable(); return host; } }
-
-    public async ValueTask InitializeAsync()
-    {
-        if (!host.Available) return;
-        await host.EnsureShopAsync("douyin", TestOrders.Shop);
-        await host.EnsureSkuAsync(TestOrders.Sku);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     [Fact]
     public async Task New_order_is_created_with_a_valid_order_number_and_utc_times()
     {

@@ -6,23 +6,21 @@ using Shouldly;
 namespace Ordo.Server.Tests.Webhooks;
 
 /// <summary>Outbound webhooks: signed, in order per order, at least once, retried while the receiver is down.</summary>
-public abstract class WebhookDeliveryTests(OrdoHost host) : IAsyncLifetime
+public abstract class WebhookDeliveryTests(OrdoHost host) : CatalogueTestBase(host)
 {
     private WebhookReceiver? _receiver;
-    protected OrdoHost Host { get { host.EnsureAvailable(); return host; } }
-    protected WebhookReceiver Receiver { get { host.EnsureAvailable(); return _receiver!; } }
+    protected WebhookReceiver Receiver { get { _ = Host; return _receiver!; } }
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        if (!host.Available) return;
-        await host.EnsureShopAsync("douyin", TestOrders.Shop);
-        await host.EnsureSkuAsync(TestOrders.Sku);
+        await base.InitializeAsync();
+        if (!Available) return;
         _receiver = await WebhookReceiver.StartAsync();
-        var subscribed = await host.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = _receiver.Url, secret = WebhookReceiver.Secret, eventTypes = new[] { "*" } });
+        var subscribed = await Host.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = _receiver.Url, secret = WebhookReceiver.Secret, eventTypes = new[] { "*" } });
         subscribed.StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_receiver is not null) await _receiver.DisposeAsync();
     }
