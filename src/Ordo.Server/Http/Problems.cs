@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ordo.Core.Common;
 
 namespace Ordo.Server;
@@ -23,12 +22,7 @@ public static class Problems
 
     public static IResult NotFound(string detail) => Result(404, "Not found", detail);
 
-    public static Task Write(HttpContext context, int status, string title, string detail, string? field = null)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/problem+json";
-        var body = new Dictionary<string, object?> { ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 399}", ["title"] = title, ["status"] = status, ["detail"] = detail };
-        if (field is not null) body["field"] = field;
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
-    }
+    /// <summary>Writes a problem response outside an endpoint (e.g. from the authentication handler).</summary>
+    public static Task Write(HttpContext context, int status, string title, string detail, string? field = null) =>
+        Result(status, title, detail, field).ExecuteAsync(context);
 }

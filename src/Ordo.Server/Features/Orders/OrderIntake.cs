@@ -48,6 +48,8 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         public List<FieldError> Errors = [];
         public IReadOnlyList<HoldReason> Holds = [];
         public IntakeResult? Result;
+        /// <summary>Platform label for metrics, also for payloads that did not parse.</summary>
+        public string PlatformLabel = "unknown";
     }
 
     // Shops and SKUs are only ever added, so one seen to exist stays valid: caching positives saves a read per order
@@ -157,7 +159,8 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             var parsed = CanonicalOrderParser.Parse(w.Item.Payload);
             if (parsed.Succeeded) w.Order = parsed.Value;
             else w.Errors.AddRange(parsed.Errors);
-            metrics.Received(w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload));
+            w.PlatformLabel = w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload);
+            metrics.Received(w.PlatformLabel);
         }
 
         var parsedOrders = work.Where(w => w.Order is not null).ToList();
@@ -287,7 +290,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
 
     private void Count(Work w)
     {
-        var platform = w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload);
+        var platform = w.PlatformLabel;
         if (w.Result!.Accepted)
         {
             metrics.Accepted(platform, w.Result.Outcome);
