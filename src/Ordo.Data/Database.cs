@@ -41,6 +41,13 @@ public sealed class OrdoDatabase : IAsyncDisposable
             // not DISCARD ALL on return, and the few statements Ordo runs are worth preparing once per connection.
             if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
             if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+            // Plan each execution for the tables as they are now. A prepared statement's generic plan is made once, with
+            // the table sizes known at that moment: on a young database, or a table that grew fast since autovacuum last
+            // analysed it (orders, inbox and jobs on a promotion night), that plan scans whole tables where an index
+            // lookup is right, until the next ANALYZE. Measured: batch intake on a fresh database fell from about 8,000
+            // to 5,800 orders/s and single requests at concurrency 32 from 2,200 to 1,000/s. Ordo's statements are
+            // small, so planning each one again costs little.
+            if (string.IsNullOrEmpty(builder.Options)) builder.Options = "-c plan_cache_mode=force_custom_plan";
             return new OrdoDatabase(provider, null, NpgsqlDataSource.Create(builder.ConnectionString)) { WebhookMaxAttempts = webhookMaxAttempts };
         }
         var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
@@ -135,18 +142,21 @@ public sealed class OrdoDatabase : IAsyncDisposable
     }
 
     // Value conversion between .NET and each provider's column types.
+    /// <summary>Instants on SQLite: fixed-width UTC text, so that text order is time order.</summary>
+    internal const string SqliteInstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
     internal object ToDb(object? value) => value switch
     {
         null => DBNull.Value,
         DateTimeOffset d when Provider == DatabaseProvider.Postgres => d.UtcDateTime,
-        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.UtcDateTime.ToString(SqliteInstantFormat, CultureInfo.InvariantCulture),
         Enum e => e.ToString(),
         _ => value,
     };
 
     internal DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => Provider == DatabaseProvider.Postgres
         ? new DateTimeOffset(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc))
-        : DateTimeOffset.ParseExact(reader.GetString(ordinal), "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        : DateTimeOffset.ParseExact(reader.GetString(ordinal), SqliteInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 }
 
 /// <summary>One connection (and, for writes, one transaction) with small helpers for parameterised SQL.</summary>
@@ -178,7 +188,14 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
     {
         if (_commands.TryGetValue(sql, out var cached) && cached.Parameters.Count == parameters.Length)
         {
-            for (var i = 0; i < parameters.Length; i++) cached.Parameters[parameters[i].Name].Value = Database.ToDb(parameters[i].Value);
+            // The same SQL passes its parameters in the same order: set them by position (a lookup by name is a
+            // linear scan in Microsoft.Data.Sqlite, quadratic for a multi-row statement).
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var p = cached.Parameters[i];
+                if (!p.ParameterName.EndsWith(parameters[i].Name, StringComparison.Ordinal)) p = cached.Parameters[ParameterName(parameters[i].Name)];
+                p.Value = Database.ToDb(parameters[i].Value);
+            }
             return cached;
         }
         var command = connection.CreateCommand();
@@ -187,13 +204,17 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
         foreach (var (name, value) in parameters)
         {
             var p = command.CreateParameter();
-            p.ParameterName = name;
+            p.ParameterName = ParameterName(name);
             p.Value = Database.ToDb(value);
             command.Parameters.Add(p);
         }
         if (!_commands.ContainsKey(sql) && _commands.Count < 64) _commands[sql] = command;
         return command;
     }
+
+    // Microsoft.Data.Sqlite looks a name up as given and then with each prefix; giving the prefix saves the failed
+    // lookups, each a scan of the statement's parameters.
+    private string ParameterName(string name) => IsPostgres || name.StartsWith('@') ? name : "@" + name;
 
     private void Release(DbCommand command)
     {

@@ -15,7 +15,8 @@ public static class Outbox
 {
     public const string WebhookJobKind = "webhook";
 
-    public static async Task EnqueueOrderEventsAsync(DbSession s, string orderNo, IReadOnlyList<StoredOrderEvent> events)
+    /// <summary>Queues a delivery job per subscriber that wants it for each event, in event order (ids ascend within an order).</summary>
+    public static async Task EnqueueOrderEventsAsync(DbSession s, IReadOnlyList<(string OrderNo, StoredOrderEvent Event)> events)
     {
         if (events.Count == 0) return;
         // Loaded once per transaction: a batch writes many orders in one.
@@ -23,14 +24,12 @@ public static class Outbox
             s.Memo[nameof(WebhookSubscription)] = memo = await WebhookStore.ListSubscriptionsAsync(s, activeOnly: true);
         var subscriptions = (List<WebhookSubscription>)memo;
         if (subscriptions.Count == 0) return;
-        foreach (var e in events)
-        {
+        var jobs = new List<NewJob>();
+        foreach (var (orderNo, e) in events)
             foreach (var sub in subscriptions.Where(x => x.Wants(e.Event.Type)))
-            {
-                await JobStore.EnqueueAsync(s, WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),
-                    e.Event.OccurredAt, e.Event.OccurredAt, s.Database.WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId));
-            }
-        }
+                jobs.Add(new NewJob(WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),
+                    e.Event.OccurredAt, s.Database.WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId)));
+        await JobStore.EnqueueManyAsync(s, jobs, events[0].Event.Event.OccurredAt);
     }
 
     public static string OrderingKey(long subscriptionId, long orderId) => $"wh:{subscriptionId}:{orderId}";

@@ -11,6 +11,10 @@ public sealed record InboxItem(
     long Id, DateTimeOffset ReceivedAt, string Source, string? Platform, string? ShopCode, string? PlatformOrderId, string Payload,
     string Status, string? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string? OriginalPayload);
 
+/// <summary>The outcome of processing one inbox item.</summary>
+public sealed record InboxMark(long Id, string Status, string? Errors, string? OrderNo, string? Outcome,
+    string? Platform = null, string? ShopCode = null, string? PlatformOrderId = null);
+
 /// <summary>
 /// Every payload as it arrived, written and committed before it is parsed, so that nothing is lost when it cannot be
 /// accepted (or when Ordo stops half-way): a rejected item keeps the exact reasons and can be replayed.
@@ -25,20 +29,16 @@ public static class InboxStore
             """,
             ("now", now), ("source", source), ("platform", platform), ("shop", shopCode), ("poid", platformOrderId), ("payload", payload));
 
-    /// <summary>Adds many payloads with multi-row inserts (100 rows a statement); returns their ids in input order.</summary>
+    /// <summary>Adds many payloads with one statement; returns their ids in input order.</summary>
     public static async Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<(string Source, string Payload)> payloads, DateTimeOffset now)
     {
-        var ids = new List<long>(payloads.Count);
-        foreach (var chunk in payloads.Chunk(100))
-        {
-            var values = string.Join(", ", chunk.Select((_, i) => $"(@now, @s{i}, @p{i}, 'received', 0)"));
-            var parameters = chunk.SelectMany((p, i) => new[] { ($"p{i}", (object?)p.Payload), ($"s{i}", p.Source) }).Append(("now", now)).ToArray();
-            // RETURNING lists rows in insertion order on both SQLite and PostgreSQL for a single VALUES list; sort to be certain.
-            var rows = await s.QueryAsync($"INSERT INTO inbox (received_at, source, payload, status, attempts) VALUES {values} RETURNING id",
-                r => r.Long("id"), parameters);
-            rows.Sort();
-            ids.AddRange(rows);
-        }
+        var rows = new RowSet(new RowColumn("source", ColumnType.Text), new RowColumn("payload", ColumnType.Text));
+        foreach (var (source, payload) in payloads) rows.Add(source, payload);
+        // Rows are inserted in input order (ORDER BY ord), so their ids ascend in that order.
+        var ids = await rows.QueryAsync(s, "p", from =>
+            $"INSERT INTO inbox (received_at, source, payload, status, attempts) SELECT @now, source, payload, 'received', 0 FROM {from} ORDER BY ord RETURNING id",
+            r => r.Long("id"), ("now", now));
+        ids.Sort();
         return ids;
     }
 
@@ -52,6 +52,27 @@ public static class InboxStore
             """,
             ("status", status), ("errors", errors), ("no", orderNo), ("outcome", outcome), ("now", now), ("id", id),
             ("platform", platform), ("shop", shopCode), ("poid", platformOrderId));
+
+    private static readonly RowColumn[] MarkRow =
+    [
+        new("id", ColumnType.BigInt), new("status", ColumnType.Text), new("errors", ColumnType.Text), new("order_no", ColumnType.Text),
+        new("outcome", ColumnType.Text), new("platform", ColumnType.Text), new("shop_code", ColumnType.Text), new("platform_order_id", ColumnType.Text),
+    ];
+
+    /// <summary>Records the outcome of many items with one statement (an UPDATE joined to the rows; SQLite has UPDATE … FROM since 3.33).</summary>
+    public static async Task MarkManyAsync(DbSession s, IReadOnlyList<InboxMark> marks, DateTimeOffset now)
+    {
+        if (marks.Count == 0) return;
+        var rows = new RowSet(MarkRow);
+        foreach (var m in marks) rows.Add(m.Id, m.Status, m.Errors, m.OrderNo, m.Outcome, m.Platform, m.ShopCode, m.PlatformOrderId);
+        await rows.ExecuteAsync(s, "v", source =>
+            $"""
+            UPDATE inbox SET status = v.status, errors = v.errors, order_no = v.order_no, outcome = v.outcome, processed_at = @now,
+                   attempts = inbox.attempts + 1, platform = COALESCE(v.platform, inbox.platform),
+                   shop_code = COALESCE(v.shop_code, inbox.shop_code), platform_order_id = COALESCE(v.platform_order_id, inbox.platform_order_id)
+            FROM {source} WHERE inbox.id = v.id
+            """, ("now", now));
+    }
 
     /// <summary>Replaces the payload with a corrected one before a replay; the first payload that arrived is kept.</summary>
     public static Task CorrectPayloadAsync(DbSession s, long id, string payload) =>

@@ -6,12 +6,14 @@ namespace Ordo.Data.Orders;
 /// <summary>
 /// Hands out order numbers. Each instance reserves a block of sequence numbers per channel and China date with one
 /// atomic upsert, then numbers orders from memory, so allocation costs one database round trip per block, not per
-/// order, and several instances never collide. Numbers left in a block when an instance stops are skipped, never
-/// reused: sequences have gaps but no duplicates. Thread-safe.
+/// order, and several instances never collide. A request for more numbers than are left reserves one block big
+/// enough for all of them (a batch of 1,000 orders costs one upsert, not ten). Numbers left in a block when an
+/// instance stops are skipped, never reused: sequences have gaps but no duplicates. Thread-safe.
 /// </summary>
 public sealed class OrderNumberAllocator(OrdoDatabase database, TimeProvider clock, int blockSize = 100)
 {
     private readonly Dictionary<(string Channel, string Day), Block> _blocks = [];
+    private readonly Dictionary<(string Channel, string Day), Stack<OrderNo>> _returned = [];
     private readonly SemaphoreSlim _refill = new(1, 1);
 
     private sealed class Block(long next, long end)
@@ -21,19 +23,28 @@ public sealed class OrderNumberAllocator(OrdoDatabase database, TimeProvider clo
     }
 
     /// <summary>
-    /// Takes <paramref name="count"/> numbers for <paramref name="platform"/> ahead of a write transaction (a block
-    /// refill is its own short transaction, which must not run inside another on SQLite). Numbers the transaction does
-    /// not use — or uses in a transaction that rolls back — are given back with <see cref="NumberLease.Dispose"/> and
+    /// Takes one number per element of <paramref name="platforms"/> ahead of one or more write transactions (a block
+    /// refill is its own short transaction, which must not run inside another on SQLite). Numbers the transactions do
+    /// not use — or use in a transaction that rolls back — are given back with <see cref="NumberLease.Dispose"/> and
     /// handed out again by this instance; they were never stored, so nothing is reused.
     /// </summary>
     public async Task<NumberLease> LeaseAsync(IEnumerable<Platform> platforms, CancellationToken ct = default)
     {
         var lease = new NumberLease(this);
-        foreach (var platform in platforms) lease.Add(platform, await NextAsync(platform, ct));
+        try
+        {
+            foreach (var group in platforms.GroupBy(p => p))
+                foreach (var number in await TakeAsync(group.Key, group.Count(), ct)) lease.Add(group.Key, number);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
         return lease;
     }
 
-    private readonly Dictionary<(string Channel, string Day), Stack<OrderNo>> _returned = [];
+    public async Task<OrderNo> NextAsync(Platform platform, CancellationToken ct = default) => (await TakeAsync(platform, 1, ct))[0];
 
     internal void Return(OrderNo number)
     {
@@ -45,54 +56,76 @@ public sealed class OrderNumberAllocator(OrdoDatabase database, TimeProvider clo
         }
     }
 
-    public async Task<OrderNo> NextAsync(Platform platform, CancellationToken ct = default)
+    private async Task<List<OrderNo>> TakeAsync(Platform platform, int count, CancellationToken ct)
     {
-        lock (_blocks)
-        {
-            var day = ChinaTime.DateOf(clock.GetUtcNow()).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-            if (_returned.TryGetValue((platform.ChannelCode(), day), out var stack) && stack.Count > 0) return stack.Pop();
-        }
+        var taken = new List<OrderNo>(count);
         var channel = platform.ChannelCode();
         var date = ChinaTime.DateOf(clock.GetUtcNow());
         var key = (channel, date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        lock (_blocks)
-        {
-            if (_blocks.TryGetValue(key, out var block) && block.Next < block.End)
-                return OrderNo.Create(channel, date, block.Next++);
-        }
+        if (TakeFromMemory(key, date, count, taken)) return taken;
+
         await _refill.WaitAsync(ct);
         try
         {
-            lock (_blocks)
-            {
-                if (_blocks.TryGetValue(key, out var block) && block.Next < block.End)
-                    return OrderNo.Create(channel, date, block.Next++);
-            }
+            // Another caller may have refilled while this one waited.
+            if (TakeFromMemory(key, date, count, taken)) return taken;
+            var size = Math.Max(blockSize, count - taken.Count);
             // Sequences start at 1; next_value is the first number of the next free block.
             var end = await database.WriteAsync(s => s.ScalarAsync<long>(
                 """
                 INSERT INTO order_number_blocks (channel, day, next_value) VALUES (@c, @d, 1 + @n)
                 ON CONFLICT (channel, day) DO UPDATE SET next_value = order_number_blocks.next_value + @n
                 RETURNING next_value
-                """, ("c", key.Item1), ("d", key.Item2), ("n", blockSize)), ct);
-            var fresh = new Block(end - blockSize, end);
+                """, ("c", key.Item1), ("d", key.Item2), ("n", size)), ct);
             lock (_blocks)
             {
-                _blocks[key] = fresh;
+                // What is left of the old block goes back rather than being skipped.
+                if (_blocks.TryGetValue(key, out var old))
+                    while (old.Next < old.End) ReturnLocked(key, OrderNo.Create(channel, date, old.Next++));
+                _blocks[key] = new Block(end - size, end);
                 // Drop blocks of past days; they are never used again.
-                foreach (var old in _blocks.Keys.Where(k => k.Day != key.Item2).ToList()) _blocks.Remove(old);
-                foreach (var old in _returned.Keys.Where(k => k.Day != key.Item2).ToList()) _returned.Remove(old);
-                return OrderNo.Create(channel, date, fresh.Next++);
+                foreach (var stale in _blocks.Keys.Where(k => k.Day != key.Item2).ToList()) _blocks.Remove(stale);
+                foreach (var stale in _returned.Keys.Where(k => k.Day != key.Item2).ToList()) _returned.Remove(stale);
             }
+            if (!TakeFromMemory(key, date, count, taken))
+                throw new InvalidOperationException($"a fresh block of {size} order numbers did not cover {count} numbers");
+            return taken;
+        }
+        catch
+        {
+            foreach (var n in taken) Return(n);
+            throw;
         }
         finally
         {
             _refill.Release();
         }
     }
+
+    /// <summary>Fills <paramref name="taken"/> up to <paramref name="count"/> from returned numbers, then the current block; true when full.</summary>
+    private bool TakeFromMemory((string Channel, string Day) key, DateOnly date, int count, List<OrderNo> taken)
+    {
+        lock (_blocks)
+        {
+            if (_returned.TryGetValue(key, out var stack))
+                while (taken.Count < count && stack.Count > 0) taken.Add(stack.Pop());
+            if (_blocks.TryGetValue(key, out var block))
+                while (taken.Count < count && block.Next < block.End) taken.Add(OrderNo.Create(key.Channel, date, block.Next++));
+            return taken.Count == count;
+        }
+    }
+
+    private void ReturnLocked((string, string) key, OrderNo number)
+    {
+        if (!_returned.TryGetValue(key, out var stack)) _returned[key] = stack = new Stack<OrderNo>();
+        stack.Push(number);
+    }
 }
 
-/// <summary>Order numbers set aside for one write transaction; the ones not stored go back on dispose.</summary>
+/// <summary>
+/// Order numbers set aside for one or more write transactions run one after the other; the ones not stored go back
+/// on dispose.
+/// </summary>
 public sealed class NumberLease(OrderNumberAllocator allocator) : IDisposable
 {
     private readonly List<(Platform Platform, OrderNo Number)> _numbers = [];
@@ -100,7 +133,7 @@ public sealed class NumberLease(OrderNumberAllocator allocator) : IDisposable
 
     internal void Add(Platform platform, OrderNo number) => _numbers.Add((platform, number));
 
-    /// <summary>Call at the start of each attempt of the transaction: a retried attempt starts from a full lease.</summary>
+    /// <summary>Call at the start of each attempt of a transaction: numbers taken by a failed attempt are free again.</summary>
     public void Reset() => _taken.Clear();
 
     public OrderNo Take(Platform platform)
@@ -110,8 +143,12 @@ public sealed class NumberLease(OrderNumberAllocator allocator) : IDisposable
         throw new InvalidOperationException($"no order number leased for {platform}");
     }
 
-    /// <summary>Marks the numbers taken in the committed transaction as used; the rest go back.</summary>
-    public void Commit() => _numbers.RemoveAll(x => _taken.Contains(x.Number));
+    /// <summary>After a transaction committed: the numbers it took are used for good; the rest stay available.</summary>
+    public void Commit()
+    {
+        _numbers.RemoveAll(x => _taken.Contains(x.Number));
+        _taken.Clear();
+    }
 
     public void Dispose()
     {

@@ -28,22 +28,24 @@ public static class OrderStore
         return state is null ? null : Order.Restore(state);
     }
 
-    /// <summary>The existing orders among <paramref name="keys"/>, read FOR UPDATE (PostgreSQL) in one query per 500 keys.</summary>
+    /// <summary>The existing orders among <paramref name="keys"/>, read FOR UPDATE (PostgreSQL) in one query.</summary>
     public static async Task<Dictionary<(string Platform, string Shop, string PlatformOrderId), Order>> FindManyByKeyAsync(
         DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys)
     {
         var found = new Dictionary<(string, string, string), Order>();
-        foreach (var chunk in keys.Select(k => k.PlatformOrderId).Distinct().Chunk(500))
+        if (keys.Count == 0) return found;
+        var rows = new RowSet(new RowColumn("platform", ColumnType.Text), new RowColumn("shop_code", ColumnType.Text), new RowColumn("platform_order_id", ColumnType.Text));
+        foreach (var key in keys.Distinct()) rows.Add(key.Platform, key.Shop, key.PlatformOrderId);
+        // The whole unique key, so that the planner knows each matches at most one row even without statistics.
+        var states = await rows.QueryAsync(s, "k", source =>
+            $"""
+            SELECT {Columns} FROM orders WHERE (platform, shop_code, platform_order_id) IN (SELECT k.platform, k.shop_code, k.platform_order_id FROM {source})
+            ORDER BY id {s.ForUpdate}
+            """, Map);
+        foreach (var state in states)
         {
-            var names = chunk.Select((_, i) => $"@p{i}");
-            var states = await s.QueryAsync(
-                $"SELECT {Columns} FROM orders WHERE platform_order_id IN ({string.Join(", ", names)}) ORDER BY id {s.ForUpdate}",
-                Map, chunk.Select((id, i) => ($"p{i}", (object?)id)).ToArray());
-            foreach (var state in states)
-            {
-                var key = (state.Data.Platform.Name(), state.Data.ShopCode, state.Data.PlatformOrderId);
-                if (keys.Contains(key)) found[key] = Order.Restore(state);
-            }
+            var key = (state.Data.Platform.Name(), state.Data.ShopCode, state.Data.PlatformOrderId);
+            if (keys.Contains(key)) found[key] = Order.Restore(state);
         }
         return found;
     }
@@ -56,57 +58,102 @@ public static class OrderStore
     }
 
     /// <summary>Inserts a new order unless one with the same platform, shop and platform order id exists. Returns the new id, or null when another request created it first.</summary>
-    public static async Task<long?> TryInsertAsync(DbSession s, Order order)
+    public static async Task<long?> TryInsertAsync(DbSession s, Order order) =>
+        (await TryInsertManyAsync(s, [order])).Count == 0 ? order.State.Id : null;
+
+    private const string InsertColumns =
+        "order_no, platform, shop_code, platform_order_id, status, created_at, paid_at, platform_modified_at, received_at, updated_at, receiver_phone_last4, version, document";
+
+    private static readonly RowColumn[] OrderRow =
+    [
+        new("order_no", ColumnType.Text), new("platform", ColumnType.Text), new("shop_code", ColumnType.Text), new("platform_order_id", ColumnType.Text),
+        new("status", ColumnType.Text), new("created_at", ColumnType.Instant), new("paid_at", ColumnType.Instant), new("platform_modified_at", ColumnType.Instant),
+        new("received_at", ColumnType.Instant), new("updated_at", ColumnType.Instant), new("receiver_phone_last4", ColumnType.Text),
+        new("version", ColumnType.Integer), new("document", ColumnType.Text),
+    ];
+
+    /// <summary>
+    /// Inserts new orders in one statement, each unless one with the same platform, shop and platform order id exists,
+    /// then their events. Returns the orders that were not inserted because such an order exists (another request or
+    /// instance created it after the caller looked); the others are marked stored with their new ids.
+    /// </summary>
+    public static async Task<List<Order>> TryInsertManyAsync(DbSession s, IReadOnlyList<Order> orders)
     {
-        var st = order.State;
-        var id = await s.ScalarAsync<long?>(
-            """
-            INSERT INTO orders (order_no, platform, shop_code, platform_order_id, status, created_at, paid_at, platform_modified_at,
-                                received_at, updated_at, receiver_phone_last4, version, document)
-            VALUES (@no, @platform, @shop, @poid, @status, @created, @paid, @modified, @received, @updated, @last4, @version, @doc)
-            ON CONFLICT (platform, shop_code, platform_order_id) DO NOTHING
-            RETURNING id
+        if (orders.Count == 0) return [];
+        var rows = new RowSet(OrderRow);
+        foreach (var order in orders)
+        {
+            var st = order.State;
+            rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
+                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.Receiver?.PhoneLast4, st.Version, DocumentJson.Serialize(st));
+        }
+        // WHERE true: SQLite needs it to parse ON CONFLICT after INSERT … SELECT.
+        var inserted = await rows.QueryAsync(s, "r", source =>
+            $"""
+            INSERT INTO orders ({InsertColumns}) SELECT {InsertColumns} FROM {source} WHERE true ORDER BY ord
+            ON CONFLICT (platform, shop_code, platform_order_id) DO NOTHING RETURNING id, order_no
             """,
-            ("no", st.OrderNo), ("platform", st.Data.Platform.Name()), ("shop", st.Data.ShopCode), ("poid", st.Data.PlatformOrderId),
-            ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
-            ("received", st.ReceivedAt), ("updated", st.UpdatedAt), ("last4", st.Data.Receiver?.PhoneLast4), ("version", st.Version),
-            ("doc", DocumentJson.Serialize(st)));
-        if (id is { } newId) await AppendEventsAsync(s, newId, order);
-        return id;
+            r => (Id: r.Long("id"), OrderNo: r.String("order_no")));
+        var ids = inserted.ToDictionary(r => r.OrderNo, r => r.Id, StringComparer.Ordinal);
+        var conflicts = new List<Order>();
+        var stored = new List<(long Id, Order Order)>(orders.Count);
+        foreach (var order in orders)
+        {
+            if (ids.TryGetValue(order.State.OrderNo, out var id)) stored.Add((id, order));
+            else conflicts.Add(order);
+        }
+        await AppendEventsAsync(s, stored);
+        return conflicts;
     }
 
     /// <summary>Writes the order's new state and events; the row must have been read in this transaction (FOR UPDATE on PostgreSQL).</summary>
-    public static async Task UpdateAsync(DbSession s, Order order)
+    public static Task UpdateAsync(DbSession s, Order order) => UpdateManyAsync(s, [order]);
+
+    /// <summary>Writes the new state of orders read in this transaction (FOR UPDATE on PostgreSQL), then all their events together.</summary>
+    public static async Task UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders)
     {
-        var st = order.State;
-        await s.ExecuteAsync(
-            """
-            UPDATE orders SET status = @status, created_at = @created, paid_at = @paid, platform_modified_at = @modified,
-                   updated_at = @updated, receiver_phone_last4 = @last4, version = @version, document = @doc
-            WHERE id = @id
-            """,
-            ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
-            ("updated", st.UpdatedAt), ("last4", st.Data.Receiver?.PhoneLast4), ("version", st.Version),
-            ("doc", DocumentJson.Serialize(st with { Id = 0 })), ("id", st.Id));
-        await AppendEventsAsync(s, st.Id, order);
+        foreach (var order in orders)
+        {
+            var st = order.State;
+            await s.ExecuteAsync(
+                """
+                UPDATE orders SET status = @status, created_at = @created, paid_at = @paid, platform_modified_at = @modified,
+                       updated_at = @updated, receiver_phone_last4 = @last4, version = @version, document = @doc
+                WHERE id = @id
+                """,
+                ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
+                ("updated", st.UpdatedAt), ("last4", st.Data.Receiver?.PhoneLast4), ("version", st.Version),
+                ("doc", DocumentJson.Serialize(st with { Id = 0 })), ("id", st.Id));
+        }
+        await AppendEventsAsync(s, orders.Select(o => (o.State.Id, o)).ToList());
     }
 
-    private static async Task AppendEventsAsync(DbSession s, long orderId, Order order)
+    private static readonly RowColumn[] EventRow =
+    [
+        new("order_id", ColumnType.BigInt), new("sequence", ColumnType.Integer), new("type", ColumnType.Text), new("from_status", ColumnType.Text),
+        new("to_status", ColumnType.Text), new("actor_kind", ColumnType.Text), new("actor_id", ColumnType.Text), new("reason", ColumnType.Text),
+        new("occurred_at", ColumnType.Instant), new("context", ColumnType.Text),
+    ];
+
+    /// <summary>Inserts the new events of the orders in one statement, queues them for delivery (outbox) and marks the orders stored.</summary>
+    private static async Task AppendEventsAsync(DbSession s, IReadOnlyList<(long OrderId, Order Order)> orders)
     {
-        var stored = new List<StoredOrderEvent>();
-        foreach (var e in order.NewEvents)
-        {
-            var id = await s.ScalarAsync<long>(
-                """
-                INSERT INTO order_events (order_id, sequence, type, from_status, to_status, actor_kind, actor_id, reason, occurred_at, context)
-                VALUES (@order, @seq, @type, @from, @to, @ak, @aid, @reason, @at, @ctx) RETURNING id
-                """,
-                ("order", orderId), ("seq", e.Sequence), ("type", e.Type), ("from", e.From), ("to", e.To),
-                ("ak", e.Actor.Kind), ("aid", e.Actor.Id), ("reason", e.Reason), ("at", e.OccurredAt), ("ctx", e.Context.ToJsonString()));
-            stored.Add(new StoredOrderEvent(id, orderId, e));
-        }
-        await Outbox.EnqueueOrderEventsAsync(s, order.State.OrderNo, stored);
-        order.MarkStored(orderId);
+        var rows = new RowSet(EventRow);
+        foreach (var (orderId, order) in orders)
+            foreach (var e in order.NewEvents)
+                rows.Add(orderId, e.Sequence, e.Type, e.From, e.To, e.Actor.Kind, e.Actor.Id, e.Reason, e.OccurredAt, e.Context.ToJsonString());
+        if (rows.Count == 0) return;
+        const string columns = "order_id, sequence, type, from_status, to_status, actor_kind, actor_id, reason, occurred_at, context";
+        var inserted = await rows.QueryAsync(s, "e", source =>
+            $"INSERT INTO order_events ({columns}) SELECT {columns} FROM {source} ORDER BY ord RETURNING id, order_id, sequence",
+            r => (Id: r.Long("id"), OrderId: r.Long("order_id"), Sequence: r.Int("sequence")));
+        var ids = inserted.ToDictionary(r => (r.OrderId, r.Sequence), r => r.Id);
+        // Rows are inserted in the order given (ORDER BY ord), so event ids ascend with each order's sequence, and the
+        // delivery jobs below are queued in that order too.
+        await Outbox.EnqueueOrderEventsAsync(s, orders
+            .SelectMany(o => o.Order.NewEvents.Select(e => (o.Order.State.OrderNo, new StoredOrderEvent(ids[(o.OrderId, e.Sequence)], o.OrderId, e))))
+            .ToList());
+        foreach (var (orderId, order) in orders) order.MarkStored(orderId);
     }
 
     public static Task<List<StoredOrderEvent>> EventsAsync(DbSession s, long orderId) =>

@@ -33,6 +33,54 @@ public abstract class BatchAndQueryTests(OrdoHost host) : CatalogueTestBase(host
     }
 
     [Fact]
+    public async Task A_later_update_in_the_same_batch_applies_to_the_order_created_earlier_in_it()
+    {
+        var id = TestOrders.NewId();
+        var first = TestOrders.Example(id, status: "Paid", modifiedAt: "2026-02-22T10:01:01+08:00");
+        var shipped = TestOrders.Example(id, status: "Shipped", modifiedAt: "2026-02-22T12:00:00+08:00");
+        var older = TestOrders.Example(id, status: "Paid", modifiedAt: "2026-02-22T09:00:00+08:00");
+        older["sellerMemo"] = "stale copy";
+        // Many orders in between put the update in a later chunk of the same request.
+        var fillers = Enumerable.Range(0, 150).Select(_ => (JsonNode)TestOrders.Example()).ToList();
+
+        var response = await Host.PostJsonAsync("/api/v1/orders:batch", new JsonArray([first, .. fillers, shipped, older]).ToJsonString());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var results = (await response.ReadObjectAsync())["results"]!.AsArray();
+        results.Count.ShouldBe(153);
+        results[0]!["outcome"]!.GetValue<string>().ShouldBe("created");
+        results[151]!["outcome"]!.GetValue<string>().ShouldBe("updated");
+        results[152]!["outcome"]!.GetValue<string>().ShouldBe("stale");
+        var orderNo = results[0]!["orderNo"]!.GetValue<string>();
+        results[151]!["orderNo"]!.GetValue<string>().ShouldBe(orderNo);
+        results.Select(r => r!["orderNo"]!.GetValue<string>()).Distinct().Count().ShouldBe(151);
+
+        var order = await Host.GetJsonAsync($"/api/v1/orders/{orderNo}");
+        order["status"]!.GetValue<string>().ShouldBe("Shipped");
+        order["sellerMemo"]!.GetValue<string>().ShouldBe("");
+        var events = (await Host.GetJsonAsync($"/api/v1/orders/{orderNo}/events"))["events"]!.AsArray();
+        events.Select(e => e!["type"]!.GetValue<string>()).ShouldBe(["order.created", "order.updated", "order.status_changed"], ignoreOrder: false);
+    }
+
+    [Fact]
+    public async Task An_update_and_a_new_order_in_one_chunk_are_written_together()
+    {
+        var id = TestOrders.NewId();
+        (await Host.PostOrderAsync(TestOrders.Example(id))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var changed = TestOrders.Example(id, modifiedAt: "2026-02-22T11:00:00+08:00");
+        changed["sellerMemo"] = "gift wrap";
+        var fresh = TestOrders.Example();
+
+        var response = await Host.PostJsonAsync("/api/v1/orders:batch", new JsonArray(changed, fresh).ToJsonString());
+
+        var results = (await response.ReadObjectAsync())["results"]!.AsArray();
+        results.Select(r => r!["outcome"]!.GetValue<string>()).ShouldBe(["updated", "created"]);
+        var order = await Host.GetJsonAsync($"/api/v1/orders/{results[0]!["orderNo"]}");
+        order["sellerMemo"]!.GetValue<string>().ShouldBe("gift wrap");
+        (await Host.GetJsonAsync($"/api/v1/inbox/{results[0]!["inboxId"]}"))["orderNo"]!.GetValue<string>().ShouldBe(order["orderNo"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Batch_of_more_than_1000_is_refused_and_kept()
     {
         var items = new JsonArray(Enumerable.Range(0, 1001).Select(_ => (JsonNode)new JsonObject { ["platform"] = "douyin" }).ToArray());

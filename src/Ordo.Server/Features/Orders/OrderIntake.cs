@@ -193,20 +193,22 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
 
         }
 
+        // Numbers for every order that may be new, leased once for all chunks; those not used go back.
+        using var lease = await numbers.LeaseAsync(work.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform), ct);
         foreach (var chunk in work.Chunk(ChunkSize))
         {
             try
             {
-                await WriteWithNumbersAsync(chunk, ct);
+                await WriteAsync(chunk, lease, ct);
             }
             catch (Exception ex) when (chunk.Length > 1 && ex is not OperationCanceledException)
             {
                 log.LogWarning(ex, "Intake chunk of {Count} failed as a whole; retrying its items one by one", chunk.Length);
-                foreach (var w in chunk) await WriteAloneAsync(w, ct);
+                foreach (var w in chunk) await WriteAloneAsync(w, lease, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await WriteAloneAsync(chunk[0], ct, ex);
+                await WriteAloneAsync(chunk[0], lease, ct, ex);
             }
         }
 
@@ -214,13 +216,13 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         return work.Select(w => w.Result!).ToList();
     }
 
-    private async Task WriteAloneAsync(Work w, CancellationToken ct, Exception? already = null)
+    private async Task WriteAloneAsync(Work w, NumberLease lease, CancellationToken ct, Exception? already = null)
     {
         if (already is null)
         {
             try
             {
-                await WriteWithNumbersAsync([w], ct);
+                await WriteAsync([w], lease, ct);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException) { already = ex; }
@@ -232,17 +234,32 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             JsonSerializer.Serialize(w.Errors, ApiJson.Options), null, IntakeOutcome.Rejected), ct);
     }
 
+    /// <summary>Another request or instance created one of the chunk's orders after the chunk looked for it.</summary>
+    private sealed class CreatedConcurrentlyException() : Exception("an order of this chunk was created concurrently");
+
     /// <summary>
-    /// Leases order numbers for the chunk's valid orders before the transaction (numbers of orders that turn out to
-    /// exist already go back unused), then writes the chunk in one transaction.
+    /// Writes a chunk in one transaction with numbers from <paramref name="lease"/>. When another writer created one of
+    /// its orders in the meantime (PostgreSQL, several requests or instances), the transaction is rolled back and run
+    /// again: the new attempt reads that order and applies the payload to it as an update.
     /// </summary>
-    private async Task WriteWithNumbersAsync(IReadOnlyList<Work> chunk, CancellationToken ct)
+    private async Task WriteAsync(IReadOnlyList<Work> chunk, NumberLease lease, CancellationToken ct)
     {
-        using var lease = await numbers.LeaseAsync(chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform), ct);
-        await database.WriteAsync(s => WriteChunkAsync(s, chunk, lease), ct);
-        lease.Commit();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await database.WriteAsync(s => WriteChunkAsync(s, chunk, lease), ct);
+                lease.Commit();
+                return;
+            }
+            catch (CreatedConcurrentlyException) when (attempt < 5) { }
+        }
     }
 
+    /// <summary>
+    /// Decides in memory what each item does (create, update, nothing, reject), then writes the chunk set-wise: new
+    /// orders and their events with multi-row inserts, changed orders row by row, every inbox outcome in one update.
+    /// </summary>
     private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, NumberLease lease)
     {
         lease.Reset();
@@ -250,28 +267,29 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         // One query finds (and on PostgreSQL locks) every order of the chunk that already exists.
         var existing = await OrderStore.FindManyByKeyAsync(s,
             chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => Key(w.Order!)).ToList());
+        var created = new List<Order>();
+        var changed = new List<Order>();
+        var decided = new List<(Work Work, Order Order, string Outcome, OrderState State)>(chunk.Count);
+        var marks = new List<InboxMark>(chunk.Count);
         foreach (var w in chunk)
         {
             if (w.Order is not { } data || w.Errors.Count > 0)
             {
                 w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
-                await InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Rejected, now, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
-                    IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId);
+                marks.Add(new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
+                    IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId));
                 continue;
             }
 
             var context = new JsonObject { ["inboxId"] = w.Item.InboxId };
             var outcome = IntakeOutcome.Created;
-            existing.TryGetValue(Key(data), out var order);
-            if (order is null)
+            if (!existing.TryGetValue(Key(data), out var order))
             {
-                var created = Order.Create(lease.Take(data.Platform), data, w.Holds, w.Item.Actor, now, context);
-                if (await OrderStore.TryInsertAsync(s, created) is not null) order = created;
-                else order = await OrderStore.FindByKeyAsync(s, data.Platform, data.ShopCode, data.PlatformOrderId, forUpdate: true)
-                             ?? throw new InvalidOperationException("order vanished between insert conflict and read");
-                existing[Key(data)] = order; // a repeat later in the same chunk updates this one
+                order = Order.Create(lease.Take(data.Platform), data, w.Holds, w.Item.Actor, now, context);
+                created.Add(order);
+                existing[Key(data)] = order; // a repeat later in the chunk updates this one before it is inserted
             }
-            if (!ReferenceEquals(order.State.Data, data))
+            else
             {
                 outcome = order.ApplyChannelUpdate(data, w.Holds, w.Item.Actor, now, context) switch
                 {
@@ -279,12 +297,19 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
                     ChannelUpdateOutcome.Stale => IntakeOutcome.Stale,
                     _ => IntakeOutcome.Unchanged,
                 };
-                if (outcome == IntakeOutcome.Updated) await OrderStore.UpdateAsync(s, order);
+                if (outcome == IntakeOutcome.Updated && order.State.Id != 0 && !changed.Contains(order)) changed.Add(order);
             }
-            w.Result = new IntakeResult(w.Item.InboxId, outcome, order.State, []);
-            await InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Accepted, now, null, order.State.OrderNo, outcome,
-                data.Platform.Name(), data.ShopCode, data.PlatformOrderId);
+            decided.Add((w, order, outcome, order.State));
+            marks.Add(new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
+                data.Platform.Name(), data.ShopCode, data.PlatformOrderId));
         }
+
+        if ((await OrderStore.TryInsertManyAsync(s, created)).Count > 0) throw new CreatedConcurrentlyException();
+        await OrderStore.UpdateManyAsync(s, changed);
+        await InboxStore.MarkManyAsync(s, marks, now);
+        // Each item answers with the order as it stood after that item (a repeat in the same chunk sees the later state).
+        foreach (var (w, order, outcome, state) in decided)
+            w.Result = new IntakeResult(w.Item.InboxId, outcome, state with { Id = order.State.Id }, []);
         return true;
     }
 

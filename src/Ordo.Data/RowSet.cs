@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace Ordo.Data;
+
+public enum ColumnType { Text, BigInt, Integer, Instant }
+
+public sealed record RowColumn(string Name, ColumnType Type);
+
+/// <summary>
+/// Many rows passed to a statement as a table (<c>… FROM {rows} …</c>), so that writing N rows costs few statements.
+/// On PostgreSQL, where every statement is a round trip, all rows go in one statement with a constant text: one typed
+/// array per column, expanded with <c>unnest</c> (a multi-row <c>VALUES</c> list would make Npgsql rewrite hundreds of
+/// placeholders on every execution, and would change the statement text with the row count). On SQLite, which has no
+/// round trip to save, rows go in small <c>VALUES</c> lists: Microsoft.Data.Sqlite binds each parameter by a name lookup
+/// that scans the statement's parameters (quadratic in their number), and the alternative, one JSON parameter expanded
+/// with <c>json_each</c>, measured slower than either because each column extraction parses the row's JSON again.
+/// Written by hand: neither ADO.NET provider offers one form for both databases.
+/// </summary>
+public sealed class RowSet(params RowColumn[] columns)
+{
+    /// <summary>Rows per statement on SQLite.</summary>
+    private const int SqliteRowsPerStatement = 10;
+
+    private readonly List<object?[]> _rows = [];
+
+    public int Count => _rows.Count;
+
+    /// <summary>Adds a row: one value per column, in column order (string, long, int, DateTimeOffset, enum, or null).</summary>
+    public RowSet Add(params object?[] values)
+    {
+        if (values.Length != columns.Length)
+            throw new ArgumentException($"a row needs {columns.Length} values, not {values.Length}", nameof(values));
+        _rows.Add(values);
+        return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, given the rows' table expression (named <paramref name="alias"/>, with the columns
+    /// by their names plus <c>ord</c>, the row's position: order by it to process rows in the order they were added),
+    /// once on PostgreSQL and once per few rows on SQLite; returns every statement's rows in turn.
+    /// </summary>
+    public async Task<List<T>> QueryAsync<T>(DbSession s, string alias, Func<string, string> sql, Func<Row, T> map, params (string Name, object? Value)[] parameters)
+    {
+        var results = new List<T>();
+        foreach (var (source, own) in Statements(s, alias)) results.AddRange(await s.QueryAsync(sql(source), map, [.. own, .. parameters]));
+        return results;
+    }
+
+    /// <summary>As <see cref="QueryAsync{T}"/>, for statements that return nothing.</summary>
+    public async Task ExecuteAsync(DbSession s, string alias, Func<string, string> sql, params (string Name, object? Value)[] parameters)
+    {
+        foreach (var (source, own) in Statements(s, alias)) await s.ExecuteAsync(sql(source), [.. own, .. parameters]);
+    }
+
+    private IEnumerable<(string Source, (string, object?)[] Parameters)> Statements(DbSession s, string alias)
+    {
+        if (_rows.Count == 0) yield break;
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        if (s.IsPostgres)
+        {
+            var parameters = new (string, object?)[columns.Length];
+            var arrays = new string[columns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                parameters[c] = ($"{alias}_{c}", Column(c, columns[c].Type));
+                arrays[c] = $"@{alias}_{c}::{PostgresType(columns[c].Type)}[]";
+            }
+            yield return ($"unnest({string.Join(", ", arrays)}) WITH ORDINALITY AS {alias} ({names}, ord)", parameters);
+            yield break;
+        }
+        // SQLite names a VALUES list's columns column1, column2, …; the last one is the row's position.
+        var select = string.Join(", ", columns.Select((c, i) => $"column{i + 1} AS {c.Name}")) + $", column{columns.Length + 1} AS ord";
+        for (var start = 0; start < _rows.Count; start += SqliteRowsPerStatement)
+        {
+            var count = Math.Min(SqliteRowsPerStatement, _rows.Count - start);
+            var values = new System.Text.StringBuilder();
+            var parameters = new (string, object?)[count * columns.Length];
+            for (var r = 0; r < count; r++)
+            {
+                values.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var name = $"{alias}{r}_{c}";
+                    values.Append('@').Append(name).Append(", ");
+                    parameters[r * columns.Length + c] = (name, _rows[start + r][c]);
+                }
+                values.Append(r.ToString(CultureInfo.InvariantCulture)).Append(')');
+            }
+            yield return ($"(SELECT {select} FROM (VALUES {values})) AS {alias}", parameters);
+        }
+    }
+
+    private static string PostgresType(ColumnType type) => type switch
+    {
+        ColumnType.Text => "text",
+        ColumnType.BigInt => "bigint",
+        ColumnType.Integer => "integer",
+        ColumnType.Instant => "timestamptz",
+        _ => throw new ArgumentOutOfRangeException(nameof(type)),
+    };
+
+    private object Column(int c, ColumnType type)
+    {
+        switch (type)
+        {
+            case ColumnType.Text:
+                var texts = new string?[_rows.Count];
+                for (var r = 0; r < _rows.Count; r++) texts[r] = _rows[r][c] switch { null => null, string t => t, Enum e => e.ToString(), var v => Convert.ToString(v, CultureInfo.InvariantCulture) };
+                return texts;
+            case ColumnType.BigInt:
+                var longs = new long?[_rows.Count];
+                for (var r = 0; r < _rows.Count; r++) longs[r] = _rows[r][c] is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
+                return longs;
+            case ColumnType.Integer:
+                var ints = new int?[_rows.Count];
+                for (var r = 0; r < _rows.Count; r++) ints[r] = _rows[r][c] is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : null;
+                return ints;
+            default:
+                var instants = new DateTime?[_rows.Count];
+                for (var r = 0; r < _rows.Count; r++) instants[r] = _rows[r][c] is DateTimeOffset d ? d.UtcDateTime : null;
+                return instants;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Ordo.Core.Orders;
+using Ordo.Data;
+using Ordo.Data.Inbox;
+using Ordo.Data.Jobs;
+using Ordo.Data.Orders;
+using Ordo.Server.Tests.Infrastructure;
+using Shouldly;
+
+namespace Ordo.Server.Tests.Storage;
+
+/// <summary>
+/// Many rows per statement (RowSet: unnest on PostgreSQL, multi-row VALUES on SQLite) and order numbers leased for a
+/// whole batch: values, nulls and instants survive, rows keep their order, and numbers are never handed out twice.
+/// </summary>
+public abstract class SetWiseWriteTests(Db kind) : DatabaseTestBase(kind)
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 11, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Many_jobs_keep_their_values_nulls_instants_and_order()
+    {
+        // 25 rows: more than one SQLite statement (10 rows each), with a partial last one.
+        var jobs = Enumerable.Range(0, 25)
+            .Select(i => new NewJob("test", $"{{\"n\":{i},\"text\":\"小王 'quoted'\"}}", Now.AddSeconds(i), 3 + i, i % 3 == 0 ? null : $"key-{i % 4}"))
+            .ToList();
+
+        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, jobs, Now));
+
+        var stored = await Database.ReadAsync(s => s.QueryAsync(
+            "SELECT id, ordering_key, payload, due_at, max_attempts FROM jobs ORDER BY id",
+            r => (Key: r.StringOrNull("ordering_key"), Payload: r.String("payload"), Due: r.Instant("due_at"), Max: r.Int("max_attempts"))));
+        stored.Count.ShouldBe(25);
+        for (var i = 0; i < 25; i++)
+        {
+            stored[i].Payload.ShouldBe(jobs[i].Payload);
+            stored[i].Key.ShouldBe(jobs[i].OrderingKey);
+            stored[i].Due.ShouldBe(jobs[i].DueAt);
+            stored[i].Max.ShouldBe(jobs[i].MaxAttempts);
+        }
+    }
+
+    [Fact]
+    public async Task Inbox_outcomes_are_recorded_per_item_and_known_fields_are_kept()
+    {
+        var ids = await Database.WriteAsync(s => InboxStore.AddManyAsync(s, Enumerable.Range(0, 13).Select(i => ("test", $"{{\"i\":{i}}}")).ToList(), Now));
+        ids.ShouldBe(ids.Order().ToList());
+        await Database.WriteAsync(s => InboxStore.MarkManyAsync(s, ids.Select((id, i) => i % 2 == 0
+            ? new InboxMark(id, InboxStatus.Accepted, null, $"DY{i}", "created", "douyin", "DY-A", $"P{i}")
+            : new InboxMark(id, InboxStatus.Rejected, "[{\"field\":\"x\"}]", null, "rejected")).ToList(), Now.AddMinutes(1)));
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var item = (await Database.ReadAsync(s => InboxStore.FindAsync(s, ids[i])))!;
+            item.Payload.ShouldBe($"{{\"i\":{i}}}");
+            item.Attempts.ShouldBe(1);
+            item.ProcessedAt.ShouldBe(Now.AddMinutes(1));
+            if (i % 2 == 0)
+            {
+                (item.Status, item.OrderNo, item.Platform, item.PlatformOrderId).ShouldBe((InboxStatus.Accepted, $"DY{i}", "douyin", $"P{i}"));
+                item.Errors.ShouldBeNull();
+            }
+            else
+            {
+                (item.Status, item.OrderNo, item.Platform).ShouldBe((InboxStatus.Rejected, null, null));
+                item.Errors.ShouldBe("[{\"field\":\"x\"}]");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_lease_bigger_than_a_block_reserves_one_block_for_all_of_it()
+    {
+        var clock = new FixedClock(Now);
+        var allocator = new OrderNumberAllocator(Database, clock, blockSize: 100);
+
+        using (var lease = await allocator.LeaseAsync(Enumerable.Repeat(Platform.Douyin, 1000)))
+        {
+            var numbers = Enumerable.Range(0, 1000).Select(_ => lease.Take(Platform.Douyin)).ToList();
+            numbers.Distinct().Count().ShouldBe(1000);
+            numbers.Select(n => n.Sequence).Order().ShouldBe(Enumerable.Range(1, 1000).Select(i => (long)i));
+            lease.Commit();
+        }
+        (await NextValueAsync()).ShouldBe(1001);
+
+        // Unused numbers go back and are handed out again before a new block is reserved.
+        List<OrderNo> returned;
+        using (var lease = await allocator.LeaseAsync(Enumerable.Repeat(Platform.Douyin, 150)))
+        {
+            returned = Enumerable.Range(0, 150).Select(_ => lease.Take(Platform.Douyin)).ToList();
+            (await NextValueAsync()).ShouldBe(1151);
+        }
+        using (var again = await allocator.LeaseAsync(Enumerable.Repeat(Platform.Douyin, 150)))
+        {
+            Enumerable.Range(0, 150).Select(_ => again.Take(Platform.Douyin).Value).Order().ShouldBe(returned.Select(n => n.Value).Order());
+            again.Commit();
+        }
+        (await NextValueAsync()).ShouldBe(1151);
+
+        // A second instance never gets the same numbers.
+        var other = new OrderNumberAllocator(Database, clock, blockSize: 100);
+        using var otherLease = await other.LeaseAsync([Platform.Douyin]);
+        otherLease.Take(Platform.Douyin).Sequence.ShouldBe(1151);
+    }
+
+    private Task<long> NextValueAsync() =>
+        Database.ReadAsync(s => s.ScalarAsync<long>("SELECT next_value FROM order_number_blocks WHERE channel = 'DY'"));
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+public sealed class SetWiseWriteTestsOnSqlite() : SetWiseWriteTests(Db.Sqlite);
+public sealed class SetWiseWriteTestsOnPostgres() : SetWiseWriteTests(Db.Postgres);
