@@ -17,7 +17,10 @@ public sealed record CanonicalOrder
     public DateTimeOffset? PlatformModifiedAt { get; init; }
     public required string Currency { get; init; }
     public Buyer? Buyer { get; init; }
+    /// <summary>The receiver's plain values only; a masked or encrypted value is never put here (see <see cref="ReceiverPrivacy"/>).</summary>
     public Receiver? Receiver { get; init; }
+    /// <summary>Masked copies and ciphertext of the receiver's personal data, as the platform sent them.</summary>
+    public ReceiverPrivacy? ReceiverPrivacy { get; init; }
     /// <summary>Taobao/JD open address id for decrypting the receiver through the platform.</summary>
     public string? Oaid { get; init; }
     /// <summary>Douyin's <c>open_address_id</c>.</summary>
@@ -29,6 +32,10 @@ public sealed record CanonicalOrder
     public IReadOnlyList<string> Tags { get; init; } = [];
     /// <summary>0 (normal) to 9 (most urgent).</summary>
     public int Priority { get; init; }
+
+    /// <summary>Last four digits of the receiver's phone, from the plain phone or else a masked one (138****5678), for search.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? PhoneLast4 => Receiver?.PhoneLast4 ?? Orders.Receiver.LastFourDigits(ReceiverPrivacy?.MaskedPhone);
 
     /// <summary>True when both carry the same data (records compare lists by reference, so lists are compared here).</summary>
     public bool SameDataAs(CanonicalOrder other) =>
@@ -43,8 +50,22 @@ public sealed record Receiver(
 {
     /// <summary>Last four digits of the phone, for search; null when the phone is masked or missing.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string? PhoneLast4 =>
-        Phone is { Length: >= 4 } p && p[^4..].All(char.IsAsciiDigit) ? p[^4..] : null;
+    public string? PhoneLast4 => LastFourDigits(Phone);
+
+    public static string? LastFourDigits(string? phone) =>
+        phone is { Length: >= 4 } p && p[^4..].All(char.IsAsciiDigit) ? p[^4..] : null;
+}
+
+/// <summary>
+/// Personal data of the receiver that the platform only gave masked (<c>138****5678</c>) or encrypted (platform
+/// ciphertext, decryptable through the platform's API with the order's privacy id). Kept apart from
+/// <see cref="Receiver"/> so that a mask is never taken for the real value.
+/// </summary>
+public sealed record ReceiverPrivacy(
+    string? MaskedName = null, string? MaskedPhone = null, string? MaskedAddress = null,
+    string? EncryptedName = null, string? EncryptedPhone = null, string? EncryptedAddress = null)
+{
+    public bool IsEmpty => this == new ReceiverPrivacy();
 }
 
 public sealed record OrderLine(

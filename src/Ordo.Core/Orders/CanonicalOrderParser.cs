@@ -84,6 +84,20 @@ public static class CanonicalOrderParser
                 r.OptionalString(rc, "name", 256, p), r.OptionalString(rc, "phone", 256, p), r.OptionalString(rc, "province", 64, p),
                 r.OptionalString(rc, "city", 64, p), r.OptionalString(rc, "district", 64, p), r.OptionalString(rc, "street", 64, p),
                 r.OptionalString(rc, "address", 1024, p), r.OptionalString(rc, "postalCode", 16, p));
+            // A mask sent as if it were the value is refused: it would be shown and searched as real data.
+            foreach (var (field, value) in new[] { ("name", receiver.Name), ("phone", receiver.Phone), ("address", receiver.Address) })
+                if (value is not null && (value.Contains('*') || value.StartsWith('$') || value.StartsWith("##", StringComparison.Ordinal)))
+                    r.Error(p + field, "looks masked or encrypted; send it in receiverPrivacy (maskedX / encryptedX) instead", value);
+        }
+
+        ReceiverPrivacy? privacy = null;
+        if (r.OptionalObject(root, "receiverPrivacy") is { } rp)
+        {
+            const string p = "receiverPrivacy.";
+            privacy = new ReceiverPrivacy(
+                r.OptionalString(rp, "maskedName", 256, p), r.OptionalString(rp, "maskedPhone", 64, p), r.OptionalString(rp, "maskedAddress", 1024, p),
+                r.OptionalString(rp, "encryptedName", 2048, p), r.OptionalString(rp, "encryptedPhone", 2048, p), r.OptionalString(rp, "encryptedAddress", 4096, p));
+            if (privacy.IsEmpty) privacy = null;
         }
 
         var lines = new List<OrderLine>();
@@ -166,6 +180,7 @@ public static class CanonicalOrderParser
             Currency = currency,
             Buyer = buyer,
             Receiver = receiver,
+            ReceiverPrivacy = privacy,
             Oaid = oaid,
             OpenAddressId = openAddressId,
             Lines = lines,

@@ -47,11 +47,14 @@ public static class IntakeChecks
             return;
         }
         var missing = new List<string>();
-        if (string.IsNullOrEmpty(r.Name)) missing.Add("name");
-        // A platform privacy id stands in for a phone or address that the platform only hands out encrypted.
-        if (string.IsNullOrEmpty(r.Phone) && order.Oaid is null && order.OpenAddressId is null) missing.Add("phone");
+        // Ciphertext stands in for a value the platform only hands out encrypted (the platform decrypts it, or prints
+        // the waybill, when it is needed), and a platform privacy id for the phone and address. A masked copy does not.
+        var p = order.ReceiverPrivacy;
+        var privacyId = order.Oaid is not null || order.OpenAddressId is not null;
+        if (string.IsNullOrEmpty(r.Name) && p?.EncryptedName is null) missing.Add("name");
+        if (string.IsNullOrEmpty(r.Phone) && p?.EncryptedPhone is null && !privacyId) missing.Add("phone");
         if (string.IsNullOrEmpty(r.Province)) missing.Add("province");
-        if (string.IsNullOrEmpty(r.Address) && order.Oaid is null && order.OpenAddressId is null) missing.Add("address");
+        if (string.IsNullOrEmpty(r.Address) && p?.EncryptedAddress is null && !privacyId) missing.Add("address");
         if (missing.Count > 0)
             reasons.Add(new HoldReason("missing_receiver", $"the receiver is missing: {string.Join(", ", missing)}", "receiver." + missing[0]));
     }

@@ -85,7 +85,7 @@ public static class OrderStore
         {
             var st = order.State;
             rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
-                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.Receiver?.PhoneLast4, st.Version, DocumentJson.Serialize(st));
+                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, DocumentJson.Serialize(st));
         }
         // WHERE true: SQLite needs it to parse ON CONFLICT after INSERT … SELECT.
         var inserted = await rows.QueryAsync(s, "r", source =>
@@ -122,7 +122,7 @@ public static class OrderStore
                 WHERE id = @id
                 """,
                 ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
-                ("updated", st.UpdatedAt), ("last4", st.Data.Receiver?.PhoneLast4), ("version", st.Version),
+                ("updated", st.UpdatedAt), ("last4", st.Data.PhoneLast4), ("version", st.Version),
                 ("doc", DocumentJson.Serialize(st with { Id = 0 })), ("id", st.Id));
         }
         await AppendEventsAsync(s, orders.Select(o => (o.State.Id, o)).ToList());
