@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 using Ordo.Data;
 using Ordo.Data.Orders;
 using Ordo.Server;
+using Ordo.Server.Channels;
 using Ordo.Server.Configuration;
 using Ordo.Server.Demo;
 using Ordo.Server.Features.ApiKeys;
 using Ordo.Server.Features.Catalogue;
+using Ordo.Server.Features.Channels;
 using Ordo.Server.Features.Inbox;
 using Ordo.Server.Features.Orders;
 using Ordo.Server.Features.Webhooks;
@@ -36,6 +38,8 @@ builder.Services.AddSingleton(sp => DatabaseSetup.Create(sp.GetRequiredService<I
 builder.Services.AddSingleton(sp => new OrderNumberAllocator(
     sp.GetRequiredService<OrdoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value.OrderNumberBlockSize));
 builder.Services.AddSingleton<OrderIntake>();
+builder.Services.AddSingleton<SecretBox>();
+builder.Services.AddSingleton<ChannelRegistry>();
 builder.Services.AddSingleton<OrdoMetrics>();
 builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<StartupTasks>();
@@ -94,6 +98,9 @@ InboxEndpoints.Map(api);
 CatalogueEndpoints.Map(api);
 WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
+ImportNativeOrders.Map(api);
+PushHooks.MapAttempts(api);
+PushHooks.Map(app);
 
 app.Run();
 

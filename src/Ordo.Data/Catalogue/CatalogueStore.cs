@@ -2,7 +2,22 @@ using Ordo.Core.Orders;
 
 namespace Ordo.Data.Catalogue;
 
-public sealed record Shop(long Id, Platform Platform, string Code, string Name, DateTimeOffset CreatedAt);
+public sealed record Shop(long Id, Platform Platform, string Code, string Name, DateTimeOffset CreatedAt)
+{
+    public string? AppKey { get; init; }
+    /// <summary>Encrypted by the server (never plain text in the database).</summary>
+    public string? AppSecretSealed { get; init; }
+    /// <summary>Encrypted by the server (never plain text in the database).</summary>
+    public string? AccessTokenSealed { get; init; }
+    public string? ApiBaseUrl { get; init; }
+    public int PullIntervalSeconds { get; init; } = 60;
+    public bool PushEnabled { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>How a shop is connected to its platform; secrets already sealed by the caller. Null keeps the stored value.</summary>
+public sealed record ShopConnection(
+    string? AppKey, string? AppSecretSealed, string? AccessTokenSealed, string? ApiBaseUrl, int? PullIntervalSeconds, bool? PushEnabled);
 public sealed record Sku(long Id, string Code, string Name, DateTimeOffset CreatedAt);
 
 /// <summary>The minimal catalogue the foundation needs: shops (which platform an order may come from) and merchant SKUs.</summary>
@@ -13,6 +28,19 @@ public static class CatalogueStore
         s.SingleOrDefaultAsync(
             "INSERT INTO shops (platform, code, name, created_at) VALUES (@p, @c, @n, @now) ON CONFLICT (code) DO NOTHING RETURNING *",
             MapShop, ("p", platform.Name()), ("c", code), ("n", name), ("now", now));
+
+    /// <summary>Sets the connection fields given (null keeps the stored value); returns the shop, or null when it does not exist.</summary>
+    public static Task<Shop?> ConnectShopAsync(DbSession s, string code, ShopConnection c, DateTimeOffset now) =>
+        s.SingleOrDefaultAsync(
+            """
+            UPDATE shops SET app_key = COALESCE(@key, app_key), app_secret = COALESCE(@secret, app_secret),
+                   access_token = COALESCE(@token, access_token), api_base_url = COALESCE(@url, api_base_url),
+                   pull_interval_seconds = COALESCE(@interval, pull_interval_seconds), push_enabled = COALESCE(@push, push_enabled),
+                   updated_at = @now
+            WHERE code = @code RETURNING *
+            """,
+            MapShop, ("key", c.AppKey), ("secret", c.AppSecretSealed), ("token", c.AccessTokenSealed), ("url", c.ApiBaseUrl),
+            ("interval", c.PullIntervalSeconds), ("push", c.PushEnabled), ("now", now), ("code", code));
 
     public static Task<Shop?> FindShopAsync(DbSession s, string code) =>
         s.SingleOrDefaultAsync("SELECT * FROM shops WHERE code = @c", MapShop, ("c", code));
@@ -42,7 +70,16 @@ public static class CatalogueStore
     }
 
     private static Shop MapShop(Row r) => new(r.Long("id"), Platforms.TryParse(r.String("platform"), out var p) ? p : Platform.Manual,
-        r.String("code"), r.String("name"), r.Instant("created_at"));
+        r.String("code"), r.String("name"), r.Instant("created_at"))
+    {
+        AppKey = r.StringOrNull("app_key"),
+        AppSecretSealed = r.StringOrNull("app_secret"),
+        AccessTokenSealed = r.StringOrNull("access_token"),
+        ApiBaseUrl = r.StringOrNull("api_base_url"),
+        PullIntervalSeconds = r.Int("pull_interval_seconds"),
+        PushEnabled = r.Bool("push_enabled"),
+        UpdatedAt = r.InstantOrNull("updated_at"),
+    };
 
     private static Sku MapSku(Row r) => new(r.Long("id"), r.String("code"), r.String("name"), r.Instant("created_at"));
 }

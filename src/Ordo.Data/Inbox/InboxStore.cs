@@ -9,7 +9,24 @@ public static class InboxStatus
 
 public sealed record InboxItem(
     long Id, DateTimeOffset ReceivedAt, string Source, string? Platform, string? ShopCode, string? PlatformOrderId, string Payload,
-    string Status, string? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string? OriginalPayload);
+    string Status, string? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string? OriginalPayload)
+{
+    /// <summary>How the payload is read: <see cref="InboxFormat.Canonical"/> or a platform's native order (the platform name).</summary>
+    public string Format { get; init; } = InboxFormat.Canonical;
+}
+
+public static class InboxFormat
+{
+    /// <summary>Ordo's canonical order JSON (the public contract).</summary>
+    public const string Canonical = "canonical";
+    /// <summary>A platform's native order object, read by that platform's adapter for the item's shop.</summary>
+    public static string Native(string platform) => platform;
+    /// <summary>A push message that carries only ids; the full order is fetched from the platform's API.</summary>
+    public static string PushMessage(string platform) => platform + ".push";
+}
+
+/// <summary>A payload to keep: where it came from, how to read it, and (for native payloads) the shop it belongs to.</summary>
+public sealed record NewInboxItem(string Source, string Payload, string Format = InboxFormat.Canonical, string? Platform = null, string? ShopCode = null);
 
 /// <summary>The outcome of processing one inbox item.</summary>
 public sealed record InboxMark(long Id, string Status, string? Errors, string? OrderNo, string? Outcome,
@@ -29,14 +46,22 @@ public static class InboxStore
             """,
             ("now", now), ("source", source), ("platform", platform), ("shop", shopCode), ("poid", platformOrderId), ("payload", payload));
 
-    /// <summary>Adds many payloads with one statement; returns their ids in input order.</summary>
-    public static async Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<(string Source, string Payload)> payloads, DateTimeOffset now)
+    /// <summary>Adds many canonical payloads; returns their ids in input order.</summary>
+    public static Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<(string Source, string Payload)> payloads, DateTimeOffset now) =>
+        AddManyAsync(s, payloads.Select(p => new NewInboxItem(p.Source, p.Payload)).ToList(), now);
+
+    /// <summary>Adds many payloads with one statement (a few on SQLite); returns their ids in input order.</summary>
+    public static async Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<NewInboxItem> items, DateTimeOffset now)
     {
-        var rows = new RowSet(new RowColumn("source", ColumnType.Text), new RowColumn("payload", ColumnType.Text));
-        foreach (var (source, payload) in payloads) rows.Add(source, payload);
+        var rows = new RowSet(new RowColumn("source", ColumnType.Text), new RowColumn("payload", ColumnType.Text), new RowColumn("format", ColumnType.Text),
+            new RowColumn("platform", ColumnType.Text), new RowColumn("shop_code", ColumnType.Text));
+        foreach (var i in items) rows.Add(i.Source, i.Payload, i.Format, i.Platform, i.ShopCode);
         // Rows are inserted in input order (ORDER BY ord), so their ids ascend in that order.
         var ids = await rows.QueryAsync(s, "p", from =>
-            $"INSERT INTO inbox (received_at, source, payload, status, attempts) SELECT @now, source, payload, 'received', 0 FROM {from} ORDER BY ord RETURNING id",
+            $"""
+            INSERT INTO inbox (received_at, source, payload, format, platform, shop_code, status, attempts)
+            SELECT @now, source, payload, format, platform, shop_code, 'received', 0 FROM {from} ORDER BY ord RETURNING id
+            """,
             r => r.Long("id"), ("now", now));
         ids.Sort();
         return ids;
@@ -89,5 +114,6 @@ public static class InboxStore
     private static InboxItem Map(Row r) => new(
         r.Long("id"), r.Instant("received_at"), r.String("source"), r.StringOrNull("platform"), r.StringOrNull("shop_code"),
         r.StringOrNull("platform_order_id"), r.String("payload"), r.String("status"), r.StringOrNull("errors"), r.StringOrNull("order_no"),
-        r.StringOrNull("outcome"), r.Int("attempts"), r.InstantOrNull("processed_at"), r.StringOrNull("original_payload"));
+        r.StringOrNull("outcome"), r.Int("attempts"), r.InstantOrNull("processed_at"), r.StringOrNull("original_payload"))
+    { Format = r.String("format") };
 }

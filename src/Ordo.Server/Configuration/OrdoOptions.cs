@@ -11,6 +11,7 @@ public sealed class OrdoOptions
     public BootstrapOptions Bootstrap { get; set; } = new();
     public JobOptions Jobs { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
+    public SecretsOptions Secrets { get; set; } = new();
     /// <summary>How many order numbers an instance reserves at a time per channel and day.</summary>
     public int OrderNumberBlockSize { get; set; } = 100;
     /// <summary>Where the SQLite database and first-start files live when no connection string is given.</summary>
@@ -44,4 +45,10 @@ public sealed class WebhookOptions
     public double BaseDelaySeconds { get; set; } = 10;
     public double MaxDelaySeconds { get; set; } = 3600;
     public double TimeoutSeconds { get; set; } = 10;
+}
+
+public sealed class SecretsOptions
+{
+    /// <summary>Base64 of 32 random bytes sealing shop secrets (AES-256-GCM). Unset: a key file in the data directory.</summary>
+    public string? Key { get; set; }
 }

@@ -10,7 +10,7 @@ public static class CatalogueEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/shops", async (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/shops", async (HttpContext http, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
             if (problem is not null) return problem;
@@ -21,16 +21,44 @@ public static class CatalogueEndpoints
             if (CheckCode(body.String("code"), "code") is { } codeProblem) return codeProblem;
             var name = body.String("name");
             if (string.IsNullOrEmpty(name) || name.Length > 128) return Problems.Result(422, "Invalid shop", "name is required (1 to 128 characters)", "name");
-            var shop = await db.WriteAsync(s => CatalogueStore.TryCreateShopAsync(s, platform, body.String("code")!, name, clock.GetUtcNow()), ct);
+            var (connection, connectionProblem) = ReadConnection(body, secrets);
+            if (connectionProblem is not null) return connectionProblem;
+            var code = body.String("code")!;
+            var shop = await db.WriteAsync(async s =>
+            {
+                var created = await CatalogueStore.TryCreateShopAsync(s, platform, code, name, clock.GetUtcNow());
+                return created is null || connection is null ? created : await CatalogueStore.ConnectShopAsync(s, code, connection, clock.GetUtcNow());
+            }, ct);
             return shop is null
-                ? Problems.Result(409, "Shop exists", $"a shop with code '{body.String("code")}' already exists", "code")
+                ? Problems.Result(409, "Shop exists", $"a shop with code '{code}' already exists", "code")
                 : Results.Json(ShopView(shop), ApiJson.Options, statusCode: 201);
         })
-        .RequireAuthorization(Permissions.CatalogueWrite).WithName("CreateShop").WithSummary("Register a shop (platform, code, name).");
+        .RequireAuthorization(Permissions.CatalogueWrite).WithName("CreateShop")
+        .WithSummary("Register a shop (platform, code, name) and optionally connect it (appKey, appSecret, accessToken, apiBaseUrl, pullIntervalSeconds, pushEnabled).");
+
+        api.MapMethods("/shops/{code}", ["PATCH"], async (string code, HttpContext http, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
+            if (problem is not null) return problem;
+            var (connection, connectionProblem) = ReadConnection(body, secrets);
+            if (connectionProblem is not null) return connectionProblem;
+            if (connection is null)
+                return Problems.Result(422, "Nothing to change", $"send at least one of: {string.Join(", ", ConnectionFields)}", "$");
+            var shop = await db.WriteAsync(s => CatalogueStore.ConnectShopAsync(s, code, connection, clock.GetUtcNow()), ct);
+            return shop is null ? Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code") : Results.Json(ShopView(shop), ApiJson.Options);
+        })
+        .RequireAuthorization(Permissions.CatalogueWrite).WithName("ConnectShop")
+        .WithSummary("Connect a shop or change its connection; secrets are stored encrypted and never returned.");
 
         api.MapGet("/shops", async (OrdoDatabase db, CancellationToken ct) =>
             Results.Json(new { items = (await db.ReadAsync(CatalogueStore.ListShopsAsync, ct)).Select(ShopView) }, ApiJson.Options))
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListShops");
+
+        api.MapGet("/shops/{code}", async (string code, OrdoDatabase db, CancellationToken ct) =>
+            await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, code), ct) is { } shop
+                ? Results.Json(ShopView(shop), ApiJson.Options)
+                : Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code"))
+        .RequireAuthorization(Permissions.OrdersRead).WithName("GetShop");
 
         api.MapPost("/skus", async (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
         {
@@ -55,7 +83,51 @@ public static class CatalogueEndpoints
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListSkus");
     }
 
-    private static object ShopView(Shop shop) => new { platform = shop.Platform.Name(), shop.Code, shop.Name, shop.CreatedAt };
+    /// <summary>A shop as the API shows it: secrets only as "set or not", never their value.</summary>
+    private static object ShopView(Shop shop) => new
+    {
+        platform = shop.Platform.Name(), shop.Code, shop.Name, shop.CreatedAt, shop.AppKey,
+        hasAppSecret = shop.AppSecretSealed is not null, hasAccessToken = shop.AccessTokenSealed is not null,
+        shop.ApiBaseUrl, shop.PullIntervalSeconds, shop.PushEnabled, pushPath = $"/hooks/{shop.Platform.Name()}/{shop.Code}", shop.UpdatedAt,
+    };
+
+    private static readonly string[] ConnectionFields = ["appKey", "appSecret", "accessToken", "apiBaseUrl", "pullIntervalSeconds", "pushEnabled"];
+
+    /// <summary>Reads the connection fields present in <paramref name="body"/> (none present: null), sealing the secrets.</summary>
+    private static (ShopConnection? Connection, IResult? Problem) ReadConnection(System.Text.Json.JsonElement body, SecretBox secrets)
+    {
+        if (!ConnectionFields.Any(f => body.Has(f))) return (null, null);
+        string? Text(string field, int max, out IResult? problem)
+        {
+            problem = null;
+            if (!body.Has(field)) return null;
+            var value = body.TryGetProperty(field, out var e) && e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : null;
+            if (string.IsNullOrEmpty(value) || value.Length > max)
+                problem = Problems.Result(422, "Invalid shop connection", $"{field} must be a string of 1 to {max} characters", field);
+            return value;
+        }
+        var appKey = Text("appKey", 128, out var p1); if (p1 is not null) return (null, p1);
+        var appSecret = Text("appSecret", 1024, out var p2); if (p2 is not null) return (null, p2);
+        var accessToken = Text("accessToken", 4096, out var p3); if (p3 is not null) return (null, p3);
+        var apiBaseUrl = Text("apiBaseUrl", 512, out var p4); if (p4 is not null) return (null, p4);
+        if (apiBaseUrl is not null && (!Uri.TryCreate(apiBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            return (null, Problems.Result(422, "Invalid shop connection", $"apiBaseUrl '{apiBaseUrl}' must be an absolute http or https URL", "apiBaseUrl"));
+        int? interval = null;
+        if (body.TryGetProperty("pullIntervalSeconds", out var ie) && ie.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (ie.ValueKind != System.Text.Json.JsonValueKind.Number || !ie.TryGetInt32(out var seconds) || seconds is < 10 or > 86_400)
+                return (null, Problems.Result(422, "Invalid shop connection", "pullIntervalSeconds must be a whole number from 10 to 86400 (0 pulls are not possible; set pushEnabled instead)", "pullIntervalSeconds"));
+            interval = seconds;
+        }
+        bool? push = null;
+        if (body.TryGetProperty("pushEnabled", out var pe) && pe.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (pe.ValueKind is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+                return (null, Problems.Result(422, "Invalid shop connection", "pushEnabled must be true or false", "pushEnabled"));
+            push = pe.GetBoolean();
+        }
+        return (new ShopConnection(appKey, secrets.Seal(appSecret), secrets.Seal(accessToken), apiBaseUrl, interval, push), null);
+    }
 
     /// <summary>Codes are identifiers people type and platforms echo: 1–64 visible ASCII characters without spaces or slashes.</summary>
     private static IResult? CheckCode(string? code, string field)

@@ -15,12 +15,13 @@ public static class InboxEndpoints
 {
     public sealed record InboxItemView(
         long Id, DateTimeOffset ReceivedAt, string Source, string? Platform, string? ShopCode, string? PlatformOrderId, string Status,
-        JsonElement? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string Payload, string? OriginalPayload)
+        JsonElement? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string Payload, string? OriginalPayload,
+        string Format)
     {
         public static InboxItemView From(InboxItem i) => new(
             i.Id, i.ReceivedAt, i.Source, i.Platform, i.ShopCode, i.PlatformOrderId, i.Status,
             i.Errors is null ? null : JsonDocument.Parse(i.Errors).RootElement.Clone(), i.OrderNo, i.Outcome, i.Attempts, i.ProcessedAt,
-            i.Payload, i.OriginalPayload);
+            i.Payload, i.OriginalPayload, i.Format);
     }
 
     private static readonly string[] Statuses = [InboxStatus.Received, InboxStatus.Accepted, InboxStatus.Rejected];

@@ -7,6 +7,7 @@ using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Data.Inbox;
 using Ordo.Data.Orders;
+using Ordo.Server.Channels;
 using Ordo.Server.Observability;
 
 namespace Ordo.Server.Features.Orders;
@@ -34,12 +35,14 @@ public sealed record IntakeResult(long InboxId, string Outcome, OrderState? Orde
 /// replay. Several payloads are processed together in one transaction per chunk; if a chunk fails as a whole, its
 /// items are retried one by one so one bad item never sinks the others.
 /// </summary>
-public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numbers, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
+public sealed class OrderIntake(
+    OrdoDatabase database, OrderNumberAllocator numbers, ChannelRegistry channels, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
 {
     public const int MaxBatch = 1000;
     private const int ChunkSize = 100;
 
-    private sealed record Pending(long InboxId, string Payload, Actor Actor);
+    /// <summary>An inbox item to process: canonical JSON, or a platform's native order for <paramref name="ShopCode"/>.</summary>
+    private sealed record Pending(long InboxId, string Payload, Actor Actor, string Format = InboxFormat.Canonical, string? ShopCode = null);
 
     private sealed class Work(Pending item)
     {
@@ -126,6 +129,22 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
         return results;
     }
 
+    /// <summary>
+    /// Takes in native order objects of one shop's platform (import, push): each is kept in the inbox as it arrived,
+    /// then read by the platform's adapter and processed like a canonical order; results come back in input order.
+    /// </summary>
+    public async Task<IReadOnlyList<IntakeResult>> SubmitNativeAsync(
+        Shop shop, IReadOnlyList<string> payloads, string source, Actor actor, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var format = InboxFormat.Native(shop.Platform.Name());
+        var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s,
+            payloads.Select(p => new NewInboxItem(source, p, format, shop.Platform.Name(), shop.Code)).ToList(), clock.GetUtcNow()), ct);
+        var results = await ProcessAsync(ids.Select((id, i) => new Pending(id, payloads[i], actor, format, shop.Code)).ToList(), ct);
+        metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "native");
+        return results;
+    }
+
     /// <summary>Keeps a payload that could not even be split into orders, as a rejected inbox item; returns its id.</summary>
     public Task<long> RejectEnvelopeAsync(string payload, string source, FieldError problem, CancellationToken ct)
     {
@@ -148,18 +167,21 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             await database.WriteAsync(s => InboxStore.CorrectPayloadAsync(s, item.Id, correctedPayload), ct);
             payload = correctedPayload;
         }
-        return (await ProcessAsync([new Pending(item.Id, payload, actor)], ct))[0];
+        return (await ProcessAsync([new Pending(item.Id, payload, actor, item.Format, item.ShopCode)], ct))[0];
     }
 
     private async Task<IReadOnlyList<IntakeResult>> ProcessAsync(IReadOnlyList<Pending> items, CancellationToken ct)
     {
         var work = items.Select(i => new Work(i)).ToList();
+        var nativeShops = work.Where(w => w.Item.Format != InboxFormat.Canonical && w.Item.ShopCode is not null).Select(w => w.Item.ShopCode!)
+            .Distinct().Where(c => !_knownShops.ContainsKey(c)).ToList();
+        if (nativeShops.Count > 0) await LoadShopsAsync(nativeShops, [], ct);
         foreach (var w in work)
         {
-            var parsed = CanonicalOrderParser.Parse(w.Item.Payload);
+            var parsed = w.Item.Format == InboxFormat.Canonical ? CanonicalOrderParser.Parse(w.Item.Payload) : ParseNative(w.Item);
             if (parsed.Succeeded) w.Order = parsed.Value;
             else w.Errors.AddRange(parsed.Errors);
-            w.PlatformLabel = w.Order?.Platform.Name() ?? PlatformOf(w.Item.Payload);
+            w.PlatformLabel = w.Order?.Platform.Name() ?? (w.Item.Format == InboxFormat.Canonical ? PlatformOf(w.Item.Payload) : w.Item.Format);
             metrics.Received(w.PlatformLabel);
         }
 
@@ -169,16 +191,7 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
             var shopCodes = parsedOrders.Select(w => w.Order!.ShopCode).Distinct().Where(c => !_knownShops.ContainsKey(c)).ToList();
             var skuCodes = parsedOrders.SelectMany(w => w.Order!.Lines).Select(l => l.Sku).OfType<string>().Distinct()
                 .Where(c => !_knownSkus.ContainsKey(c)).ToList();
-            if (shopCodes.Count > 0 || skuCodes.Count > 0)
-            {
-                await database.ReadAsync(async s =>
-                {
-                    foreach (var code in shopCodes)
-                        if (await CatalogueStore.FindShopAsync(s, code) is { } shop) _knownShops[code] = shop;
-                    foreach (var code in await CatalogueStore.ExistingSkusAsync(s, skuCodes)) _knownSkus[code] = true;
-                    return true;
-                }, ct);
-            }
+            if (shopCodes.Count > 0 || skuCodes.Count > 0) await LoadShopsAsync(shopCodes, skuCodes, ct);
 
             foreach (var w in parsedOrders)
             {
@@ -214,6 +227,39 @@ public sealed class OrderIntake(OrdoDatabase database, OrderNumberAllocator numb
 
         foreach (var w in work) Count(w);
         return work.Select(w => w.Result!).ToList();
+    }
+
+    private Task LoadShopsAsync(IReadOnlyList<string> shopCodes, IReadOnlyList<string> skuCodes, CancellationToken ct) =>
+        database.ReadAsync(async s =>
+        {
+            foreach (var code in shopCodes)
+                if (await CatalogueStore.FindShopAsync(s, code) is { } shop) _knownShops[code] = shop;
+            foreach (var code in await CatalogueStore.ExistingSkusAsync(s, skuCodes)) _knownSkus[code] = true;
+            return true;
+        }, ct);
+
+    /// <summary>Reads a native payload with its platform's adapter, for the shop it was received for; never throws.</summary>
+    private ParseResult<CanonicalOrder> ParseNative(Pending item)
+    {
+        if (item.ShopCode is null || !_knownShops.TryGetValue(item.ShopCode, out var shop))
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("shopCode",
+                $"shop '{item.ShopCode}' does not exist; create it (POST /api/v1/shops) and replay this inbox item", item.ShopCode)]);
+        if (item.Format.EndsWith(".push", StringComparison.Ordinal))
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("$",
+                "this push message carries only the order id; the order itself comes from the platform's API (pull sync), not from a replay", null)]);
+        if (shop.Platform.Name() != item.Format)
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("$", $"this is a {item.Format} order but shop '{shop.Code}' is a {shop.Platform.Name()} shop", item.Format)]);
+        if (channels.Adapter(shop.Platform) is not { } adapter)
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("$", $"Ordo has no adapter for {shop.Platform.Name()} orders; send canonical orders instead", null)]);
+        try
+        {
+            using var document = JsonDocument.Parse(item.Payload);
+            return adapter.Parse(document.RootElement, new Ordo.Core.Channels.ShopContext(shop.Platform, shop.Code));
+        }
+        catch (JsonException ex)
+        {
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("$", $"not valid JSON: {ex.Message}", item.Payload.Length <= 200 ? item.Payload : item.Payload[..200] + "…")]);
+        }
     }
 
     private async Task WriteAloneAsync(Work w, NumberLease lease, CancellationToken ct, Exception? already = null)

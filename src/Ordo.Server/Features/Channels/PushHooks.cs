@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ordo.Core.Channels;
+using Ordo.Core.Orders;
+using Ordo.Data;
+using Ordo.Data.Catalogue;
+using Ordo.Data.Channels;
+using Ordo.Data.Inbox;
+using Ordo.Server.Channels;
+using Ordo.Server.Features.Orders;
+using Ordo.Server.Security;
+
+namespace Ordo.Server.Features.Channels;
+
+/// <summary>
+/// POST /hooks/{platform}/{shopCode}: pushes in each platform's own HTTP format, authenticated by that platform's
+/// documented signature with the shop's credentials (not an Ordo API key). A push that fails authentication gets 401
+/// and nothing is processed, but the attempt is recorded. Messages that carry the full order are taken in through the
+/// platform's adapter; messages that carry only ids are kept in the inbox (format <c>{platform}.push</c>) for the
+/// fetch of the full order through the platform's API.
+/// </summary>
+public static partial class PushHooks
+{
+    public const int MaxBodyBytes = 4 * 1024 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/hooks/{platform}/{shopCode}", async (string platform, string shopCode, HttpContext http, OrdoDatabase db,
+            SecretBox secrets, ChannelRegistry channels, OrderIntake intake, TimeProvider clock, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            var body = await ReadBodyAsync(http.Request, ct);
+            if (body is null) return Problems.Result(413, "Push too large", $"the body exceeds {MaxBodyBytes} bytes", "$");
+            var remote = http.Connection.RemoteIpAddress?.ToString();
+            Task Record(string outcome, string? reason, int count = 0) => db.WriteAsync(s => PushAttemptStore.AddAsync(s, clock.GetUtcNow(),
+                platform, shopCode, outcome, reason, count, Convert.ToHexStringLower(SHA256.HashData(body)), Encoding.UTF8.GetString(body), remote), ct);
+
+            var shop = await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, shopCode), ct);
+            if (shop is null || !Platforms.TryParse(platform, out var p) || shop.Platform != p)
+            {
+                var reason = shop is null ? $"there is no shop '{shopCode}'" : $"shop '{shopCode}' is a {shop.Platform.Name()} shop, not {platform}";
+                await Record(PushOutcome.UnknownShop, reason);
+                return Problems.Result(404, "No such shop", reason, "shopCode");
+            }
+            if (channels.PushFormat(shop.Platform) is not { } format)
+            {
+                var reason = $"{shop.Platform.Name()} has no documented HTTP push; Ordo pulls its orders instead";
+                await Record(PushOutcome.UnknownShop, reason);
+                return Problems.Result(404, "No push for this platform", reason, "platform");
+            }
+            if (!shop.PushEnabled)
+            {
+                var reason = $"push is not enabled for shop '{shopCode}' (PATCH /api/v1/shops/{shopCode} with pushEnabled: true)";
+                await Record(PushOutcome.PushDisabled, reason);
+                return Problems.Result(403, "Push disabled", reason, "pushEnabled");
+            }
+
+            ShopCredentials credentials;
+            try
+            {
+                credentials = new ShopCredentials(shop.AppKey, secrets.Open(shop.AppSecretSealed), secrets.Open(shop.AccessTokenSealed));
+            }
+            catch (CryptographicException ex)
+            {
+                LogCannotOpenSecrets(logs.CreateLogger(typeof(PushHooks)), shopCode, ex.Message);
+                await Record(PushOutcome.Refused, "the shop's secrets cannot be opened with this instance's key (Ordo:Secrets:Key)");
+                return Problems.Result(500, "Shop secrets unavailable", "the shop's stored secrets cannot be opened; check Ordo:Secrets:Key", "appSecret");
+            }
+            var request = new PushRequest(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
+            var verification = format.Verify(request, credentials);
+            if (!verification.Authentic)
+            {
+                await Record(PushOutcome.Refused, verification.Reason);
+                return Problems.Result(401, "Push not authentic", verification.Reason ?? "the signature does not match", "signature");
+            }
+
+            var read = format.Read(request, credentials);
+            if (!read.Succeeded)
+            {
+                var text = Encoding.UTF8.GetString(body);
+                var problem = read.Errors[0];
+                var kept = await intake.RejectEnvelopeAsync(text, "push:" + platform, problem, ct);
+                await Record(PushOutcome.Unreadable, $"{problem.Field} {problem.Reason} (inbox item {kept})");
+                return Problems.Result(400, "Push not readable", $"{problem.Field} {problem.Reason}; the body is kept as inbox item {kept}", problem.Field,
+                    read.Errors, new Dictionary<string, object?> { ["inboxId"] = kept });
+            }
+
+            var messages = read.Value!.Messages;
+            var withOrder = messages.Where(m => m.Order is not null).ToList();
+            if (withOrder.Count > 0)
+                await intake.SubmitNativeAsync(shop, withOrder.Select(m => m.Order!.Value.GetRawText()).ToList(), "push:" + platform,
+                    new Actor(ActorKind.Channel, platform), ct);
+            var idsOnly = messages.Where(m => m.Order is null).ToList();
+            if (idsOnly.Count > 0)
+                await db.WriteAsync(s => InboxStore.AddManyAsync(s, idsOnly.Select(m => new NewInboxItem("push:" + platform,
+                    System.Text.Json.JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
+                    InboxFormat.PushMessage(platform), platform, shopCode)).ToList(), clock.GetUtcNow()), ct);
+            await Record(PushOutcome.Accepted, null, messages.Count);
+            var ack = format.Acknowledgement;
+            return Results.Content(ack, ack.StartsWith('<') ? "text/xml" : "application/json");
+        })
+        .AllowAnonymous()
+        .WithName("PlatformPush").WithSummary("A platform's push in its own format, authenticated by its documented signature.");
+
+    /// <summary>GET /api/v1/shops/{shopCode}/push-attempts?outcome=refused: the shop's recent pushes, newest first.</summary>
+    public static void MapAttempts(RouteGroupBuilder api) =>
+        api.MapGet("/shops/{shopCode}/push-attempts", async (string shopCode, string? outcome, int? limit, OrdoDatabase db, CancellationToken ct) =>
+            Results.Json(new { items = await db.ReadAsync(s => PushAttemptStore.ListAsync(s, shopCode, outcome, limit ?? 50), ct) }, ApiJson.Options))
+        .RequireAuthorization(Permissions.OrdersRead)
+        .WithName("ListPushAttempts").WithSummary("Recent pushes to a shop's hook, authentic or not, with the reason of each refusal.");
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Push for shop {ShopCode}: its secrets cannot be opened ({Error}); is Ordo:Secrets:Key the one they were sealed with?")]
+    private static partial void LogCannotOpenSecrets(ILogger logger, string shopCode, string error);
+}
