@@ -39,7 +39,7 @@ builder.Services.AddSingleton(sp => new OrderNumberAllocator(
     sp.GetRequiredService<OrdoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value.OrderNumberBlockSize));
 builder.Services.AddSingleton<OrderIntake>();
 builder.Services.AddSingleton<SecretBox>();
-builder.Services.AddSingleton<ChannelRegistry>();
+builder.Services.AddChannels();
 builder.Services.AddSingleton<OrdoMetrics>();
 builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<StartupTasks>();

@@ -164,6 +164,12 @@ public sealed class NativeReader
         return millis ? DateTimeOffset.FromUnixTimeMilliseconds(n.Value) : DateTimeOffset.FromUnixTimeSeconds(n.Value);
     }
 
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss",
+    ];
+
     /// <summary>ISO 8601 with an offset (Shopify, WooCommerce's <c>_gmt</c> fields read with <paramref name="assumeUtc"/>).</summary>
     public DateTimeOffset? IsoTime(JsonElement obj, string name, string parent, bool required = false, bool assumeUtc = false)
     {
@@ -174,7 +180,9 @@ public sealed class NativeReader
         if (text.Length == 0) { if (required) Error(path, "is required", e); return null; }
         var hasOffset = text.EndsWith('Z') || text.Length > 19 && (text[^6] is '+' or '-') && text[^3] == ':';
         if (!hasOffset && !assumeUtc) { Error(path, "has no UTC offset; refusing to guess the zone", e); return null; }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, assumeUtc ? DateTimeStyles.AssumeUniversal : DateTimeStyles.None, out var value))
+        // ISO 8601 only: a lenient parse would read "01/03/2025 10:02" as some month and day.
+        if (DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture,
+                (assumeUtc ? DateTimeStyles.AssumeUniversal : DateTimeStyles.None) | DateTimeStyles.AllowWhiteSpaces, out var value))
             return value.ToUniversalTime();
         Error(path, "is not an ISO 8601 time", e);
         return null;

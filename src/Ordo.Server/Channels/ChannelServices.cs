@@ -1,0 +1,30 @@
+using Ordo.Core.Channels;
+using Ordo.Core.Channels.Jd;
+using Ordo.Core.Channels.Kuaishou;
+using Ordo.Core.Channels.Shopify;
+using Ordo.Core.Channels.Taobao;
+using Ordo.Core.Channels.WooCommerce;
+using Ordo.Core.Channels.Youzan;
+
+namespace Ordo.Server.Channels;
+
+public static class ChannelServices
+{
+    /// <summary>Every platform adapter and push format Ordo ships with, and the registry that finds them by platform.</summary>
+    public static IServiceCollection AddChannels(this IServiceCollection services)
+    {
+        services.AddSingleton<IOrderAdapter, TaobaoOrderAdapter>();
+        services.AddSingleton<IPushFormat, TaobaoTmcMessages>();
+        services.AddSingleton<IOrderAdapter, JdOrderAdapter>();
+        services.AddSingleton<IOrderAdapter, KuaishouOrderAdapter>();
+        services.AddSingleton<IPushFormat, KuaishouPush>();
+        services.AddSingleton<IOrderAdapter, YouzanOrderAdapter>();
+        services.AddSingleton<IPushFormat, YouzanPush>();
+        services.AddSingleton<IOrderAdapter, ShopifyOrderAdapter>();
+        services.AddSingleton<IPushFormat, ShopifyWebhook>();
+        services.AddSingleton<IOrderAdapter, WooCommerceOrderAdapter>();
+        services.AddSingleton<IPushFormat, WooCommerceWebhook>();
+        services.AddSingleton<ChannelRegistry>();
+        return services;
+    }
+}
