@@ -1,6 +1,8 @@
 using Ordo.Core.Channels;
+using Ordo.Core.Channels.Douyin;
 using Ordo.Core.Channels.Jd;
 using Ordo.Core.Channels.Kuaishou;
+using Ordo.Core.Channels.Pinduoduo;
 using Ordo.Core.Channels.Shopify;
 using Ordo.Core.Channels.Taobao;
 using Ordo.Core.Channels.WooCommerce;
@@ -16,6 +18,10 @@ public static class ChannelServices
         services.AddSingleton<IOrderAdapter, TaobaoOrderAdapter>();
         services.AddSingleton<IPushFormat, TaobaoTmcMessages>();
         services.AddSingleton<IOrderAdapter, JdOrderAdapter>();
+        services.AddSingleton<IOrderAdapter, PinduoduoOrderAdapter>();
+        services.AddSingleton<IPushFormat, PinduoduoPmcMessages>();
+        services.AddSingleton<IOrderAdapter, DouyinOrderAdapter>();
+        services.AddSingleton<IPushFormat, DouyinPush>();
         services.AddSingleton<IOrderAdapter, KuaishouOrderAdapter>();
         services.AddSingleton<IPushFormat, KuaishouPush>();
         services.AddSingleton<IOrderAdapter, YouzanOrderAdapter>();
