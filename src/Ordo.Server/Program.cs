@@ -100,6 +100,7 @@ WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
 ImportNativeOrders.Map(api);
 PushHooks.MapAttempts(api);
+ChannelStatusEndpoints.Map(api);
 PushHooks.Map(app);
 
 app.Run();

@@ -42,6 +42,22 @@ public static class JobStore
         new("due_at", ColumnType.Instant), new("max_attempts", ColumnType.Integer),
     ];
 
+    /// <summary>
+    /// Queues a job unless a pending one with the same ordering key exists (other than <paramref name="except"/>, the job
+    /// now running): recurring work such as a shop's pull is scheduled once, however many times it is asked for.
+    /// Returns whether a job was queued.
+    /// </summary>
+    public static async Task<bool> EnqueueOnceAsync(DbSession s, string kind, string payload, DateTimeOffset dueAt, DateTimeOffset now, int maxAttempts,
+        string orderingKey, long? except = null)
+    {
+        var pending = await s.ScalarAsync<long>(
+            $"SELECT COUNT(*) FROM jobs WHERE ordering_key = @key AND status = 'pending' {(except is null ? "" : "AND id <> @except")}",
+            ("key", orderingKey), ("except", except));
+        if (pending > 0) return false;
+        await EnqueueAsync(s, kind, payload, dueAt, now, maxAttempts, orderingKey);
+        return true;
+    }
+
     /// <summary>Queues many jobs with one statement, in the order given (ids ascend in that order, which the ordering key relies on).</summary>
     public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now)
     {

@@ -31,6 +31,11 @@ public static class ChannelServices
         services.AddSingleton<IOrderAdapter, WooCommerceOrderAdapter>();
         services.AddSingleton<IPushFormat, WooCommerceWebhook>();
         services.AddSingleton<ChannelRegistry>();
+        services.AddHttpClient(PlatformCaller.HttpClientName);
+        services.AddSingleton<PlatformCaller>();
+        services.AddSingleton<Jobs.IJobHandler, PullSync>();
+        services.AddSingleton<Jobs.IJobHandler, FetchOrder>();
+        services.AddSingleton<Jobs.IJobHandler, WriteBackDelivery>();
         return services;
     }
 }

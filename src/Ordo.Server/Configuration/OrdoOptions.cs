@@ -12,6 +12,7 @@ public sealed class OrdoOptions
     public JobOptions Jobs { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
     public SecretsOptions Secrets { get; set; } = new();
+    public ChannelOptions Channels { get; set; } = new();
     /// <summary>How many order numbers an instance reserves at a time per channel and day.</summary>
     public int OrderNumberBlockSize { get; set; } = 100;
     /// <summary>Where the SQLite database and first-start files live when no connection string is given.</summary>
@@ -51,4 +52,20 @@ public sealed class SecretsOptions
 {
     /// <summary>Base64 of 32 random bytes sealing shop secrets (AES-256-GCM). Unset: a key file in the data directory.</summary>
     public string? Key { get; set; }
+}
+
+public sealed class ChannelOptions
+{
+    /// <summary>Each pull starts this far before where the last one ended: platforms index late and clocks drift.</summary>
+    public int PullOverlapSeconds { get; set; } = 120;
+    /// <summary>How far back the first pull of a newly connected shop reaches.</summary>
+    public int InitialPullHours { get; set; } = 72;
+    /// <summary>Pages one pull run reads before it yields to other jobs (it carries on in the next run).</summary>
+    public int MaxPagesPerRun { get; set; } = 200;
+    /// <summary>Delay before a failed write-back is tried again.</summary>
+    public double WriteBackRetryMinutes { get; set; } = 15;
+    /// <summary>Attempts of a write-back before it is marked failed and an alert is raised.</summary>
+    public int WriteBackMaxAttempts { get; set; } = 5;
+    /// <summary>Timeout of one call to a platform API.</summary>
+    public double ApiTimeoutSeconds { get; set; } = 20;
 }

@@ -42,10 +42,22 @@ public sealed partial class StartupTasks(
         var applied = await Migrator.MigrateAsync(database, clock, ct);
         if (applied.Count > 0) LogMigrated(database.Provider.ToString(), string.Join(", ", applied));
         await BootstrapApiKeyAsync(ct);
+        await SchedulePullsAsync(ct);
 
         var wantDemo = options.Value.DemoData ?? database.Provider == DatabaseProvider.Sqlite;
         if (wantDemo) await demo.SeedIfEmptyAsync(ct);
     }
+
+    /// <summary>Every shop with an API to call has its pull scheduled (a no-op for shops that already have one pending).</summary>
+    private Task SchedulePullsAsync(CancellationToken ct) =>
+        database.WriteAsync(async s =>
+        {
+            // Instances starting together schedule once (PostgreSQL); SQLite has one writer anyway.
+            if (s.IsPostgres) await s.ExecuteAsync("SELECT pg_advisory_xact_lock(@k)", ("k", BootstrapLockKey + 1));
+            var now = clock.GetUtcNow();
+            foreach (var shop in await Ordo.Data.Catalogue.CatalogueStore.ListShopsAsync(s))
+                if (shop.ApiBaseUrl is not null) await Ordo.Server.Channels.PullSync.ScheduleAsync(s, shop.Code, now, now);
+        }, ct);
 
     private async Task BootstrapApiKeyAsync(CancellationToken ct)
     {

@@ -27,7 +27,7 @@ public static class CatalogueEndpoints
             var shop = await db.WriteAsync(async s =>
             {
                 var created = await CatalogueStore.TryCreateShopAsync(s, platform, code, name, clock.GetUtcNow());
-                return created is null || connection is null ? created : await CatalogueStore.ConnectShopAsync(s, code, connection, clock.GetUtcNow());
+                return created is null || connection is null ? created : await ConnectAsync(s, code, connection, clock.GetUtcNow());
             }, ct);
             return shop is null
                 ? Problems.Result(409, "Shop exists", $"a shop with code '{code}' already exists", "code")
@@ -44,7 +44,7 @@ public static class CatalogueEndpoints
             if (connectionProblem is not null) return connectionProblem;
             if (connection is null)
                 return Problems.Result(422, "Nothing to change", $"send at least one of: {string.Join(", ", ConnectionFields)}", "$");
-            var shop = await db.WriteAsync(s => CatalogueStore.ConnectShopAsync(s, code, connection, clock.GetUtcNow()), ct);
+            var shop = await db.WriteAsync(s => ConnectAsync(s, code, connection, clock.GetUtcNow()), ct);
             return shop is null ? Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code") : Results.Json(ShopView(shop), ApiJson.Options);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("ConnectShop")
@@ -81,6 +81,14 @@ public static class CatalogueEndpoints
             return Results.Json(new { items = skus.Select(k => new { k.Code, k.Name, k.CreatedAt }), next = skus.Count == size ? skus[^1].Code : null }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListSkus");
+    }
+
+    /// <summary>Stores the connection and, when the shop now has an API to call, schedules its pull sync (in the same transaction).</summary>
+    private static async Task<Shop?> ConnectAsync(DbSession s, string code, ShopConnection connection, DateTimeOffset now)
+    {
+        var shop = await CatalogueStore.ConnectShopAsync(s, code, connection, now);
+        if (shop?.ApiBaseUrl is not null) await Ordo.Server.Channels.PullSync.ScheduleAsync(s, code, now, now);
+        return shop;
     }
 
     /// <summary>A shop as the API shows it: secrets only as "set or not", never their value.</summary>

@@ -16,8 +16,8 @@ namespace Ordo.Server.Features.Channels;
 /// POST /hooks/{platform}/{shopCode}: pushes in each platform's own HTTP format, authenticated by that platform's
 /// documented signature with the shop's credentials (not an Ordo API key). A push that fails authentication gets 401
 /// and nothing is processed, but the attempt is recorded. Messages that carry the full order are taken in through the
-/// platform's adapter; messages that carry only ids are kept in the inbox (format <c>{platform}.push</c>) for the
-/// fetch of the full order through the platform's API.
+/// platform's adapter; messages that carry only ids are kept in the inbox (format <c>{platform}.push</c>) and the full
+/// order is fetched through the platform's API by a job queued in the same transaction.
 /// </summary>
 public static partial class PushHooks
 {
@@ -90,9 +90,16 @@ public static partial class PushHooks
                     new Actor(ActorKind.Channel, platform), ct);
             var idsOnly = messages.Where(m => m.Order is null).ToList();
             if (idsOnly.Count > 0)
-                await db.WriteAsync(s => InboxStore.AddManyAsync(s, idsOnly.Select(m => new NewInboxItem("push:" + platform,
-                    System.Text.Json.JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
-                    InboxFormat.PushMessage(platform), platform, shopCode)).ToList(), clock.GetUtcNow()), ct);
+                await db.WriteAsync(async s =>
+                {
+                    // The message is kept and its fetch queued in one transaction: an acknowledged push is never lost.
+                    var now = clock.GetUtcNow();
+                    var ids = await InboxStore.AddManyAsync(s, idsOnly.Select(m => new NewInboxItem("push:" + platform,
+                        System.Text.Json.JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
+                        InboxFormat.PushMessage(platform), platform, shopCode)).ToList(), now);
+                    for (var i = 0; i < idsOnly.Count; i++)
+                        await FetchOrder.EnqueueAsync(s, new FetchJobPayload(shopCode, idsOnly[i].PlatformOrderId, ids[i]), now);
+                }, ct);
             await Record(PushOutcome.Accepted, null, messages.Count);
             var ack = format.Acknowledgement;
             return Results.Content(ack, ack.StartsWith('<') ? "text/xml" : "application/json");

@@ -1,6 +1,7 @@
 using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Orders;
+using Ordo.Server.Channels;
 using Ordo.Server.Security;
 
 namespace Ordo.Server.Features.Orders;
@@ -12,7 +13,8 @@ namespace Ordo.Server.Features.Orders;
 public static class ApplyOrderAction
 {
     public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/orders/{orderNo}/{action}", async (string orderNo, string action, HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/orders/{orderNo}/{action}", async (string orderNo, string action, HttpContext http, OrdoDatabase db, ChannelRegistry channels,
+            Microsoft.Extensions.Options.IOptions<Configuration.OrdoOptions> options, TimeProvider clock, CancellationToken ct) =>
         {
             if (!OrderNumberRoute.TryRead(orderNo, out var no, out var problem)) return problem!;
             if (!OrderActions.TryParse(action, out var orderAction))
@@ -27,7 +29,13 @@ public static class ApplyOrderAction
                 var found = await OrderStore.FindByNoAsync(s, no.Value, forUpdate: true);
                 if (found is null) return (null, null);
                 var result = found.Apply(request, actor, clock.GetUtcNow());
-                if (result.Succeeded) await OrderStore.UpdateAsync(s, found);
+                if (result.Succeeded)
+                {
+                    await OrderStore.UpdateAsync(s, found);
+                    // The shipment and its report to the platform are committed together (transactional outbox).
+                    if (orderAction == OrderAction.Ship)
+                        await WriteBackDelivery.QueueIfConnectedAsync(s, found.State, channels, options.Value.Channels.WriteBackMaxAttempts, clock.GetUtcNow());
+                }
                 return ((Order?)found, (ActionOutcome?)result);
             }, ct);
 
