@@ -58,6 +58,12 @@ public static class JobStore
         return true;
     }
 
+    /// <summary>Makes the pending, not running job with this ordering key due now (e.g. "pull this shop now"); returns whether there was one.</summary>
+    public static async Task<bool> MakeDueNowAsync(DbSession s, string orderingKey, DateTimeOffset now) =>
+        await s.ExecuteAsync(
+            "UPDATE jobs SET due_at = @now WHERE ordering_key = @key AND status = 'pending' AND due_at > @now AND (lease_until IS NULL OR lease_until < @now)",
+            ("now", now), ("key", orderingKey)) > 0;
+
     /// <summary>Queues many jobs with one statement, in the order given (ids ascend in that order, which the ordering key relies on).</summary>
     public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now)
     {

@@ -40,7 +40,8 @@ public sealed partial class PullSync(
     public static Task<bool> ScheduleAsync(DbSession s, string shopCode, DateTimeOffset dueAt, DateTimeOffset now, long? exceptJob = null) =>
         JobStore.EnqueueOnceAsync(s, JobKind, DocumentJson.Serialize(new PullJobPayload(shopCode)), dueAt, now, JobMaxAttempts, OrderingKey(shopCode), exceptJob);
 
-    public TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, Math.Min(attempt - 1, 10)), 300));
+    public TimeSpan RetryDelay(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(_options.PullRetryBaseSeconds * Math.Pow(2, Math.Min(attempt - 1, 10)), 300));
 
     public async Task<JobResult> RunAsync(Job job, CancellationToken ct)
     {

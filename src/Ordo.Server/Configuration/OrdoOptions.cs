@@ -60,6 +60,8 @@ public sealed class ChannelOptions
     public int PullOverlapSeconds { get; set; } = 120;
     /// <summary>How far back the first pull of a newly connected shop reaches.</summary>
     public int InitialPullHours { get; set; } = 72;
+    /// <summary>First delay before a failed pull is tried again; it doubles up to five minutes.</summary>
+    public double PullRetryBaseSeconds { get; set; } = 5;
     /// <summary>Pages one pull run reads before it yields to other jobs (it carries on in the next run).</summary>
     public int MaxPagesPerRun { get; set; } = 200;
     /// <summary>Delay before a failed write-back is tried again.</summary>

@@ -27,8 +27,10 @@ public static class ChannelStatusEndpoints
             var shop = await db.ReadAsync(s => Ordo.Data.Catalogue.CatalogueStore.FindShopAsync(s, shopCode), ct);
             if (shop is null) return Problems.Result(404, "No such shop", $"there is no shop '{shopCode}'", "shopCode");
             if (shop.ApiBaseUrl is null) return Problems.Result(422, "Shop not connected", $"shop '{shopCode}' has no apiBaseUrl to pull from", "apiBaseUrl");
-            var queued = await db.WriteAsync(s => PullSync.ScheduleAsync(s, shopCode, clock.GetUtcNow(), clock.GetUtcNow()), ct);
-            return Results.Json(new { shopCode, queued, note = queued ? "pull queued" : "a pull is already pending; it runs when due" }, ApiJson.Options, statusCode: 202);
+            var now = clock.GetUtcNow();
+            var queued = await db.WriteAsync(async s =>
+                await PullSync.ScheduleAsync(s, shopCode, now, now) || await Ordo.Data.Jobs.JobStore.MakeDueNowAsync(s, PullSync.OrderingKey(shopCode), now), ct);
+            return Results.Json(new { shopCode, queued, note = queued ? "pull queued to run now" : "a pull is running or already due; it covers this" }, ApiJson.Options, statusCode: 202);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("PullShopNow");
 
