@@ -64,8 +64,24 @@ public interface IPlatformApi
     ApiCall ListModified(ApiConnection connection, PullWindow window, string? pageToken, DateTimeOffset now);
     ApiResult<PullPage> ReadList(ApiAnswer answer);
 
+    /// <summary>
+    /// Reads a list answer knowing the page token its request was built with. Page-number paging needs this: list
+    /// answers rarely say which page they are, so the next page cannot be told from the answer alone. Callers should
+    /// use this overload; cursor platforms, whose answer carries the next cursor, need not override it.
+    /// </summary>
+    ApiResult<PullPage> ReadList(ApiAnswer answer, string? pageToken) => ReadList(answer);
+
     ApiCall GetOrder(ApiConnection connection, string platformOrderId, DateTimeOffset now);
     ApiResult<JsonElement> ReadOrder(ApiAnswer answer);
+
+    /// <summary>
+    /// A call to make before <see cref="Ship"/> when the platform needs ids Ordo does not keep (Shopify ships
+    /// fulfillment orders, not orders); null when none is needed.
+    /// </summary>
+    ApiCall? PrepareShip(ApiConnection connection, ShipmentNotice shipment, DateTimeOffset now) => null;
+
+    /// <summary>Completes the shipment with what <see cref="PrepareShip"/> answered.</summary>
+    ApiResult<ShipmentNotice> ReadPrepareShip(ApiAnswer answer, ShipmentNotice shipment) => ApiResult<ShipmentNotice>.Ok(shipment);
 
     ApiCall Ship(ApiConnection connection, ShipmentNotice shipment, DateTimeOffset now);
     /// <summary>The platform's confirmation (kept with the write-back attempt), or its error.</summary>

@@ -48,10 +48,11 @@ public static class IntakeChecks
         }
         var missing = new List<string>();
         // Ciphertext stands in for a value the platform only hands out encrypted (the platform decrypts it, or prints
-        // the waybill, when it is needed), and a platform privacy id for the phone and address. A masked copy does not.
+        // the waybill, when it is needed); a platform privacy id stands in for the phone and address, and for a name
+        // the platform gave only masked (Taobao's 张** with its oaid). A masked copy alone is not enough.
         var p = order.ReceiverPrivacy;
         var privacyId = order.Oaid is not null || order.OpenAddressId is not null;
-        if (string.IsNullOrEmpty(r.Name) && p?.EncryptedName is null) missing.Add("name");
+        if (string.IsNullOrEmpty(r.Name) && p?.EncryptedName is null && !(privacyId && p?.MaskedName is not null)) missing.Add("name");
         if (string.IsNullOrEmpty(r.Phone) && p?.EncryptedPhone is null && !privacyId) missing.Add("phone");
         if (string.IsNullOrEmpty(r.Province)) missing.Add("province");
         if (string.IsNullOrEmpty(r.Address) && p?.EncryptedAddress is null && !privacyId) missing.Add("address");

@@ -16,19 +16,27 @@ public static class ChannelServices
     public static IServiceCollection AddChannels(this IServiceCollection services)
     {
         services.AddSingleton<IOrderAdapter, TaobaoOrderAdapter>();
+        services.AddSingleton<IPlatformApi, TaobaoApi>();
         services.AddSingleton<IPushFormat, TaobaoTmcMessages>();
         services.AddSingleton<IOrderAdapter, JdOrderAdapter>();
+        services.AddSingleton<IPlatformApi, JdApi>();
         services.AddSingleton<IOrderAdapter, PinduoduoOrderAdapter>();
         services.AddSingleton<IPushFormat, PinduoduoPmcMessages>();
+        services.AddSingleton<IPlatformApi, PinduoduoApi>();
         services.AddSingleton<IOrderAdapter, DouyinOrderAdapter>();
         services.AddSingleton<IPushFormat, DouyinPush>();
+        services.AddSingleton<IPlatformApi, DouyinApi>();
         services.AddSingleton<IOrderAdapter, KuaishouOrderAdapter>();
+        services.AddSingleton<IPlatformApi, KuaishouApi>();
         services.AddSingleton<IPushFormat, KuaishouPush>();
         services.AddSingleton<IOrderAdapter, YouzanOrderAdapter>();
+        services.AddSingleton<IPlatformApi, YouzanApi>();
         services.AddSingleton<IPushFormat, YouzanPush>();
         services.AddSingleton<IOrderAdapter, ShopifyOrderAdapter>();
+        services.AddSingleton<IPlatformApi, ShopifyApi>();
         services.AddSingleton<IPushFormat, ShopifyWebhook>();
         services.AddSingleton<IOrderAdapter, WooCommerceOrderAdapter>();
+        services.AddSingleton<IPlatformApi, WooCommerceApi>();
         services.AddSingleton<IPushFormat, WooCommerceWebhook>();
         services.AddSingleton<ChannelRegistry>();
         services.AddHttpClient(PlatformCaller.HttpClientName);

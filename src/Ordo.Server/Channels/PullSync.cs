@@ -62,18 +62,22 @@ public sealed partial class PullSync(
             // The window being read: resumed, or the next one after what is synced (with the overlap on a run's first window).
             var from = state.WindowFrom ?? (pages == 0 ? state.SyncedTo - TimeSpan.FromSeconds(_options.PullOverlapSeconds) : state.SyncedTo);
             var to = state.WindowTo ?? Min(from + api.MaxWindow, now);
-            if (to <= from) break;
+            // A window of a few seconds is not worth a call (and platforms that count in whole seconds refuse an
+            // empty one): what is left is read by the next run, with the overlap.
+            if (to - from < MinimumWindow) break;
             var call = api.ListModified(connection, new PullWindow(from, to), state.PageToken, clock.GetUtcNow());
             var answer = await caller.SendAsync(call, ct);
-            var page = answer.StatusCode == 0 ? ApiResult<PullPage>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadList(answer);
-            if (!page.Succeeded) return await FailAsync(state with { WindowFrom = from, WindowTo = to }, page.Error!, shop, ct);
+            var page = answer.StatusCode == 0 ? ApiResult<PullPage>.Fail(new ApiError("no-answer", answer.Body, true))
+                // Page-numbered answers rarely say which page they are: the reader is told the page asked for.
+                : api.ReadList(answer, state.PageToken);
+            if (!page.Succeeded) return await FailAsync(state with { WindowFrom = from, WindowTo = to }, page.Error!, shop, job.Id, ct);
             pages++;
 
             var natives = page.Value!.Orders.Select(o => o.GetRawText()).ToList();
             foreach (var id in page.Value.OrderIdsToFetch)
             {
                 var detail = await FetchAsync(api, connection, id, ct);
-                if (!detail.Succeeded) return await FailAsync(state with { WindowFrom = from, WindowTo = to }, detail.Error!, shop, ct);
+                if (!detail.Succeeded) return await FailAsync(state with { WindowFrom = from, WindowTo = to }, detail.Error!, shop, job.Id, ct);
                 natives.Add(detail.Value.GetRawText());
             }
             foreach (var chunk in natives.Chunk(OrderIntake.MaxBatch))
@@ -84,7 +88,7 @@ public sealed partial class PullSync(
                 : state with { SyncedTo = to, WindowFrom = null, WindowTo = null, PageToken = null, OrdersPulled = state.OrdersPulled + natives.Count };
             var saved = state;
             await database.WriteAsync(s => SyncStore.SaveAsync(s, saved), ct);
-            if (page.Value.NextPageToken is null && to >= now) break;
+            if (page.Value.NextPageToken is null && now - to < MinimumWindow) break;
         }
 
         var done = state with { LastSuccessAt = clock.GetUtcNow(), LastError = null, Failures = 0 };
@@ -107,15 +111,37 @@ public sealed partial class PullSync(
         return answer.StatusCode == 0 ? ApiResult<JsonElement>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadOrder(answer);
     }
 
-    private async Task<JobResult> FailAsync(ShopSync state, ApiError error, Shop shop, CancellationToken ct)
+    private async Task<JobResult> FailAsync(ShopSync state, ApiError error, Shop shop, long jobId, CancellationToken ct)
     {
         var message = $"{error.Code}: {error.Message}";
-        var failed = state with { LastError = message, Failures = state.Failures + 1 };
-        await database.WriteAsync(s => SyncStore.SaveAsync(s, failed), ct);
         LogPullFailed(shop.Code, message, error.Retryable);
-        // Not retryable (credentials refused, bad parameters): stop; connecting the shop again schedules a new pull.
-        return error.Retryable ? new JobResult.Failed(message) : new JobResult.Abandoned(message);
+        if (error.Retryable)
+        {
+            // The same window and page are asked for again after the backoff.
+            var failed = state with { LastError = message, Failures = state.Failures + 1 };
+            await database.WriteAsync(s => SyncStore.SaveAsync(s, failed), ct);
+            return new JobResult.Failed(message);
+        }
+        // Refused (credentials, parameters): asking again at once cannot help, but the shop must not stop being
+        // pulled: the next run starts afresh from what is synced, after a longer pause, until someone fixes the cause.
+        var refused = state with { WindowFrom = null, WindowTo = null, PageToken = null, LastError = message, Failures = state.Failures + 1 };
+        var next = clock.GetUtcNow() + Max(TimeSpan.FromSeconds(shop.PullIntervalSeconds), RefusedPause);
+        return new JobResult.Abandoned(message)
+        {
+            Record = async s =>
+            {
+                await SyncStore.SaveAsync(s, refused);
+                await ScheduleAsync(s, shop.Code, next, clock.GetUtcNow(), exceptJob: jobId);
+            },
+        };
     }
+
+    /// <summary>Shortest window worth asking for.</summary>
+    private static readonly TimeSpan MinimumWindow = TimeSpan.FromSeconds(5);
+    /// <summary>Pause after the platform refused a pull (not a transient failure).</summary>
+    private static readonly TimeSpan RefusedPause = TimeSpan.FromMinutes(5);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

@@ -67,8 +67,15 @@ public sealed partial class WriteBackDelivery(
         if (problem is not null)
             return Result(writeBack, job, "not-sent", 0, problem, problem);
 
-        var answer = await caller.SendAsync(api!.Ship(connection!, new ShipmentNotice(writeBack.PlatformOrderId, writeBack.CarrierCode,
-            writeBack.TrackingNumber, writeBack.SubOrderIds), now), ct);
+        var notice = new ShipmentNotice(writeBack.PlatformOrderId, writeBack.CarrierCode, writeBack.TrackingNumber, writeBack.SubOrderIds);
+        if (api!.PrepareShip(connection!, notice, now) is { } prepare)
+        {
+            var prepared = await caller.SendAsync(prepare, ct);
+            var ready = prepared.StatusCode == 0 ? ApiResult<ShipmentNotice>.Fail(new ApiError("no-answer", prepared.Body, true)) : api.ReadPrepareShip(prepared, notice);
+            if (!ready.Succeeded) return Result(writeBack, job, "failed", prepared.StatusCode, prepared.Body, $"{ready.Error!.Code}: {ready.Error.Message}");
+            notice = ready.Value!;
+        }
+        var answer = await caller.SendAsync(api.Ship(connection!, notice, now), ct);
         var shipped = answer.StatusCode == 0 ? ApiResult<string>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadShip(answer);
         return shipped.Succeeded
             ? new JobResult.Done

@@ -10,7 +10,11 @@ public sealed record FakeRequest(string Method, string Path, IReadOnlyDictionary
         Headers.TryGetValue(name, out var v) ? v : Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 }
 
-public sealed record FakeResponse(int StatusCode, string Body, string ContentType = "application/json");
+/// <summary>
+/// A fake platform's answer; <paramref name="Headers"/> are extra response headers for platforms whose protocol lives
+/// partly in headers (Shopify's and WordPress's <c>Link</c> paging, <c>Retry-After</c>).
+/// </summary>
+public sealed record FakeResponse(int StatusCode, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>An order a fake platform holds: its id, its modified time (what pull queries filter on) and its native JSON.</summary>
 public sealed record FakeOrder(string PlatformOrderId, DateTimeOffset ModifiedAt, string NativeJson);

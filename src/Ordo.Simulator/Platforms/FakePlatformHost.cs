@@ -45,6 +45,7 @@ public sealed class FakePlatformHost : IAsyncDisposable
             var response = api.Handle(request, shop, time.GetUtcNow()) ?? new FakeResponse(404, "{\"error\":\"no such API path\"}");
             http.Response.StatusCode = response.StatusCode;
             http.Response.ContentType = response.ContentType;
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) http.Response.Headers[name] = value;
             await http.Response.WriteAsync(response.Body, http.RequestAborted);
         });
         await app.StartAsync(ct);

@@ -13,6 +13,9 @@ public static class ApiRoundTrip
             query.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => query[k]!),
             new Dictionary<string, string>(call.Headers, StringComparer.OrdinalIgnoreCase), call.Body ?? "");
         var response = fake.Handle(request, shop, now) ?? new FakeResponse(404, "{\"error\":\"no such path\"}");
-        return new ApiAnswer(response.StatusCode, new Dictionary<string, string> { ["Content-Type"] = response.ContentType }, response.Body);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = response.ContentType };
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            headers[name] = value;
+        return new ApiAnswer(response.StatusCode, headers, response.Body);
     }
 }

@@ -83,6 +83,11 @@ public class IntakeChecksTests
             new HoldReason("missing_receiver", "the receiver is missing: name", "receiver.name")
         },
         {
+            "a masked phone alone does not stand in for the phone",
+            Example with { Receiver = Example.Receiver! with { Phone = null }, ReceiverPrivacy = new ReceiverPrivacy(MaskedPhone: "138****8000") },
+            new HoldReason("missing_receiver", "the receiver is missing: phone", "receiver.phone")
+        },
+        {
             "a privacy id does not stand in for the province",
             Example with { OpenAddressId = "oa-1", Receiver = Example.Receiver! with { Province = "", Phone = null, Address = null } },
             new HoldReason("missing_receiver", "the receiver is missing: province", "receiver.province")
@@ -142,6 +147,22 @@ public class IntakeChecksTests
             }
         },
         { "amounts equal whatever their scale", Example with { Amounts = new OrderAmounts(99.000m, 0m, 10.0m, 89m) } },
+        {
+            "ciphertext stands in for name, phone and address (Douyin, JD)",
+            Example with
+            {
+                Receiver = Example.Receiver! with { Name = null, Phone = null, Address = null },
+                ReceiverPrivacy = new ReceiverPrivacy(EncryptedName: "##qIOp#1##", EncryptedPhone: "$$Klqd$1$$", EncryptedAddress: "##i688#1##"),
+            }
+        },
+        {
+            "an oaid with a masked name stands in for the name (Taobao's 张** and oaid)",
+            Example with
+            {
+                Oaid = "1b9ZxQ", Receiver = Example.Receiver! with { Name = null, Phone = null, Address = null },
+                ReceiverPrivacy = new ReceiverPrivacy(MaskedName: "张**", MaskedPhone: "138****8000"),
+            }
+        },
     };
 
     [Theory]

@@ -68,7 +68,12 @@ public abstract class PullAndWriteBackTests(OrdoHost host) : CatalogueTestBase(h
         var deadline = DateTime.UtcNow + Patience;
         int seen;
         while ((seen = (await OrdersOfAsync(shop)).Count) < count && DateTime.UtcNow < deadline) await Task.Delay(200);
-        seen.ShouldBe(count, what);
+        if (seen != count)
+        {
+            var sync = (await Host.GetJsonAsync($"/api/v1/shops/{shop}/sync")).ToJsonString();
+            var rejected = (await Host.GetJsonAsync("/api/v1/inbox?status=rejected&limit=3")).ToJsonString();
+            seen.ShouldBe(count, $"{what}; sync {sync}; rejected {rejected[..Math.Min(rejected.Length, 800)]}");
+        }
     }
 
     [Theory]

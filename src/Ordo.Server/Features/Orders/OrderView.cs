@@ -12,7 +12,8 @@ namespace Ordo.Server.Features.Orders;
 public sealed record OrderView(
     string OrderNo, string Platform, string ShopCode, string PlatformOrderId, OrderStatus Status, string StatusLabel, OrderStatus? ResumeStatus,
     IReadOnlyList<HoldReason> HoldReasons, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, DateTimeOffset? PlatformModifiedAt,
-    DateTimeOffset ReceivedAt, DateTimeOffset UpdatedAt, string Currency, Buyer? Buyer, Receiver? Receiver, string? Oaid, string? OpenAddressId,
+    DateTimeOffset ReceivedAt, DateTimeOffset UpdatedAt, string Currency, Buyer? Buyer, Receiver? Receiver, ReceiverPrivacy? ReceiverPrivacy,
+    string? Oaid, string? OpenAddressId,
     IReadOnlyList<OrderLine> Lines, OrderAmounts Amounts, string BuyerMessage, string SellerMemo, IReadOnlyList<string> Tags, int Priority,
     Shipment? Shipment, int Version, IReadOnlyList<string> AllowedActions)
 {
@@ -21,7 +22,7 @@ public sealed record OrderView(
         var d = s.Data;
         return new OrderView(
             s.OrderNo, d.Platform.Name(), d.ShopCode, d.PlatformOrderId, s.Status, s.Status.ChineseLabel(), s.ResumeStatus, s.HoldReasons,
-            d.CreatedAt, d.PaidAt, d.PlatformModifiedAt, s.ReceivedAt, s.UpdatedAt, d.Currency, d.Buyer, d.Receiver, d.Oaid, d.OpenAddressId,
+            d.CreatedAt, d.PaidAt, d.PlatformModifiedAt, s.ReceivedAt, s.UpdatedAt, d.Currency, d.Buyer, d.Receiver, d.ReceiverPrivacy, d.Oaid, d.OpenAddressId,
             d.Lines.Select(l => l with { UnitPrice = Money2(l.UnitPrice), Discount = Money2(l.Discount) }).ToList(),
             new OrderAmounts(Money2(d.Amounts.Goods), Money2(d.Amounts.Freight), Money2(d.Amounts.Discount), Money2(d.Amounts.Paid)),
             d.BuyerMessage, d.SellerMemo, d.Tags, d.Priority, s.Shipment, s.Version,
