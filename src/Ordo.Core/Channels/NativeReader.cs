@@ -217,3 +217,19 @@ public static class PersonalData
         : IsMasked(value) ? (null, value, null)
         : (value, null, null);
 }
+
+/// <summary>Rules every adapter applies to a platform's money figures.</summary>
+public static class ChannelAmounts
+{
+    /// <summary>
+    /// The order's total discount such that goods + freight − discount = paid: platforms report their discounts in
+    /// pieces (coupons, promotions, a seller's price change) that rarely sum to the whole, while what the buyer paid is
+    /// authoritative. When the figures would give a negative discount (tax or fees on top, a price raised by hand),
+    /// the platform's own discount is kept and Ordo's intake checks hold the order for a person.
+    /// </summary>
+    public static decimal DiscountThatAddsUp(decimal goods, decimal freight, decimal paid, decimal documented)
+    {
+        var difference = goods + freight - paid;
+        return difference >= 0 ? difference : documented;
+    }
+}

@@ -114,7 +114,7 @@ public sealed class DouyinOrderAdapter : IOrderAdapter
                 ReceiverPrivacy = privacy,
                 OpenAddressId = openAddressId,
                 Lines = lines.Select(l => l.Line).ToList(),
-                Amounts = new OrderAmounts(goods, freight, TotalDiscount(goods, freight, paid!.Value, documentedDiscount), paid.Value),
+                Amounts = new OrderAmounts(goods, freight, ChannelAmounts.DiscountThatAddsUp(goods, freight, paid!.Value, documentedDiscount), paid.Value),
                 BuyerMessage = buyerMessage,
                 SellerMemo = sellerMemo,
                 Tags = tags,
@@ -280,15 +280,4 @@ public sealed class DouyinOrderAdapter : IOrderAdapter
         return [$"flag:{stars}"];
     }
 
-    /// <summary>
-    /// The discount that makes Goods + Freight − Discount = Paid: promotion_amount when it adds up, otherwise the
-    /// difference (a seller's price change, modify_amount, is not part of promotion_amount). When even that would
-    /// be negative, promotion_amount is kept and the intake checks hold the order.
-    /// </summary>
-    private static decimal TotalDiscount(decimal goods, decimal freight, decimal paid, decimal documented)
-    {
-        if (goods + freight - documented == paid) return documented;
-        var difference = goods + freight - paid;
-        return difference >= 0 ? difference : documented;
-    }
 }

@@ -90,8 +90,7 @@ public sealed class JdOrderAdapter : IOrderAdapter
             // the numbers give a negative discount (tax or service fees on top), the seller discount is kept and the
             // intake checks hold the order for a person.
             var paid = payment!.Value + balanceUsed;
-            var computed = goods + freight - paid;
-            var discount = computed >= 0 ? computed : sellerDiscount;
+            var discount = ChannelAmounts.DiscountThatAddsUp(goods, freight, paid, sellerDiscount);
             return new CanonicalOrder
             {
                 Platform = shop.Platform,

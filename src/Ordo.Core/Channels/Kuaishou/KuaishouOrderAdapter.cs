@@ -71,8 +71,7 @@ public sealed class KuaishouOrderAdapter : IOrderAdapter
             // Kuaishou's discountFee does not always cover every promotion; the order's own total decides, so the
             // discount is whatever makes goods + freight − discount = totalFee. When the numbers cannot add up (the
             // buyer paid more than goods and freight) the platform's figure is kept and Ordo's intake checks flag it.
-            var discount = goods + freight - paid!.Value;
-            if (discount < 0) discount = discountFee;
+            var discount = ChannelAmounts.DiscountThatAddsUp(goods, freight, paid!.Value, discountFee);
             return new CanonicalOrder
             {
                 Platform = shop.Platform,

@@ -128,7 +128,7 @@ public sealed class PinduoduoOrderAdapter : IOrderAdapter
                 Receiver = receiver,
                 ReceiverPrivacy = privacy,
                 Lines = lines,
-                Amounts = new OrderAmounts(goods, freight, TotalDiscount(goods, freight, paid!.Value, documentedDiscount), paid.Value),
+                Amounts = new OrderAmounts(goods, freight, ChannelAmounts.DiscountThatAddsUp(goods, freight, paid!.Value, documentedDiscount), paid.Value),
                 BuyerMessage = buyerMessage,
                 SellerMemo = sellerMemo,
                 Tags = tags,
@@ -255,16 +255,4 @@ public sealed class PinduoduoOrderAdapter : IOrderAdapter
         return [$"flag:{flag}"];
     }
 
-    /// <summary>
-    /// The discount that makes Goods + Freight − Discount = Paid: the platform's own figure when it adds up,
-    /// otherwise the difference (covering the seller's price change, which Pinduoduo takes off goods_amount
-    /// rather than reporting as a discount). When even that would be negative the platform's figure is kept and
-    /// the intake checks hold the order.
-    /// </summary>
-    private static decimal TotalDiscount(decimal goods, decimal freight, decimal paid, decimal documented)
-    {
-        if (goods + freight - documented == paid) return documented;
-        var difference = goods + freight - paid;
-        return difference >= 0 ? difference : documented;
-    }
 }

@@ -111,8 +111,7 @@ public sealed class TaobaoOrderAdapter : IOrderAdapter
             // Paid includes freight, so the total discount is what makes goods + freight − discount = paid. When the
             // platform's numbers give a negative discount (a price raised by hand), keep its discount_fee and let the
             // intake checks hold the order for a person.
-            var computed = goods + freight - paid!.Value;
-            var discount = computed >= 0 ? computed : discountFee ?? 0m;
+            var discount = ChannelAmounts.DiscountThatAddsUp(goods, freight, paid!.Value, discountFee ?? 0m);
             return new CanonicalOrder
             {
                 Platform = shop.Platform,
