@@ -1,0 +1,207 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ordo.Core.Channels;
+using Ordo.Core.Orders;
+using Ordo.Simulator.Platforms;
+
+namespace Ordo.Simulator;
+
+public sealed record SimulationOptions(TimeSpan Duration, double OrdersPerSecond, string ShopPrefix = "SIM", int Seed = 0);
+
+/// <summary>What the simulation did, for its summary line and for tests.</summary>
+public sealed class SimulationReport
+{
+    public int OrdersPlaced;
+    public int Updates;
+    public int PushesSent;
+    public int PushesRefusedByOrdo;
+    public int DuplicatePushes;
+    public int StalePushes;
+    public int OutageSeconds;
+    public Dictionary<Platform, int> PlacedByPlatform { get; } = [];
+}
+
+/// <summary>
+/// Drives realistic traffic into a running Ordo: one fake shop per platform served on a loopback port and connected
+/// to Ordo (credentials, apiBaseUrl, push on), SKUs in the catalogue, then orders placed on the fakes over time — some
+/// unpaid and paid later, some cancelled before shipping — announced by signed pushes where the platform pushes over
+/// HTTP (Douyin, Youzan, Shopify, WooCommerce) and otherwise left for the pull sync; duplicate and out-of-order pushes,
+/// a promotion-night burst and a platform outage (502s) along the way. Ordo's job is to end up with every order, once.
+/// </summary>
+public sealed class Simulation(HttpClient ordo, SimulationOptions options, Action<string> log) : IAsyncDisposable
+{
+    public static readonly string[] Skus = ["SIM-MUG", "SIM-TEE", "SIM-BOX"];
+    private static readonly Platform[] PlatformsSimulated =
+        [Platform.Taobao, Platform.Jd, Platform.Pinduoduo, Platform.Douyin, Platform.Kuaishou, Platform.Youzan, Platform.Shopify, Platform.Woocommerce];
+
+    private readonly List<(Platform Platform, string Code, FakePlatformHost Host)> _shops = [];
+    private readonly Random _random = new(options.Seed == 0 ? Environment.TickCount : options.Seed);
+    public SimulationReport Report { get; } = new();
+
+    public IReadOnlyList<(Platform Platform, string Code)> Shops => _shops.Select(s => (s.Platform, s.Code)).ToList();
+
+    /// <summary>Starts the fake platforms and connects a shop for each to Ordo.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        foreach (var sku in Skus)
+        {
+            var r = await ordo.PostAsJsonAsync("/api/v1/skus", new { code = sku, name = sku }, ct);
+            if (r.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict)) throw new InvalidOperationException($"creating SKU {sku}: {(int)r.StatusCode}");
+        }
+        var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        foreach (var platform in PlatformsSimulated)
+        {
+            var fake = FakePlatforms.For(platform);
+            // Kuaishou pushes carry an AES key: a valid base64 secret serves both its API and its push.
+            var shop = new FakeShop("sim-" + platform.Name(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), "token-" + Guid.NewGuid().ToString("N")[..12]);
+            var host = await FakePlatformHost.StartAsync(fake, shop, ct: ct);
+            var code = $"{options.ShopPrefix}-{platform.ChannelCode()}-{run}";
+            var response = await ordo.PostAsJsonAsync("/api/v1/shops", new
+            {
+                platform = platform.Name(), code, name = $"模拟店 {platform.Name()}", appKey = shop.AppKey, appSecret = shop.AppSecret,
+                accessToken = shop.AccessToken, apiBaseUrl = host.BaseUrl.ToString(), pullIntervalSeconds = 10, pushEnabled = true,
+            }, ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"connecting {code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            _shops.Add((platform, code, host));
+            log($"shop {code}: fake {platform.Name()} API at {host.BaseUrl}");
+        }
+    }
+
+    /// <summary>Runs the traffic for the configured duration.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var end = started + options.Duration;
+        var outageAt = started + options.Duration / 3;
+        var burstAt = started + options.Duration / 2;
+        var placed = new List<(int Shop, FakeOrder Order, OrderStatus Status)>();
+        var sequence = 0;
+        var outage = -1;
+        while (DateTimeOffset.UtcNow < end && !ct.IsCancellationRequested)
+        {
+            var now = DateTimeOffset.UtcNow;
+            // A platform outage of a tenth of the run: its API answers 502 while its buyers keep ordering.
+            if (outage < 0 && now >= outageAt)
+            {
+                outage = _random.Next(_shops.Count);
+                _shops[outage].Host.Shop.Down = true;
+                Report.OutageSeconds = (int)Math.Max(1, options.Duration.TotalSeconds / 10);
+                log($"outage: {_shops[outage].Platform.Name()} answers 502 for {Report.OutageSeconds} s");
+                _ = Task.Delay(TimeSpan.FromSeconds(Report.OutageSeconds), ct).ContinueWith(_ => { _shops[outage].Host.Shop.Down = false; log("outage over"); }, TaskScheduler.Default);
+            }
+            var burst = now >= burstAt && now < burstAt + TimeSpan.FromSeconds(3);
+            var count = burst ? 10 : 1;
+            for (var k = 0; k < count; k++)
+            {
+                var shopIndex = sequence++ % _shops.Count;
+                var (platform, _, host) = _shops[shopIndex];
+                var fake = host.Api;
+                var unpaid = _random.NextDouble() < 0.25;
+                var id = NewId(platform, sequence);
+                var order = fake.NewOrder(id, unpaid ? OrderStatus.PendingPayment : OrderStatus.Paid, now.AddSeconds(-30), now,
+                    Skus[_random.Next(Skus.Length)], 1 + _random.Next(3), 19.90m + _random.Next(0, 5) * 10);
+                host.Shop.Put(order);
+                placed.Add((shopIndex, order, unpaid ? OrderStatus.PendingPayment : OrderStatus.Paid));
+                Report.OrdersPlaced++;
+                Report.PlacedByPlatform[platform] = Report.PlacedByPlatform.GetValueOrDefault(platform) + 1;
+                await PushAsync(shopIndex, order, ct);
+                if (_random.NextDouble() < 0.05) { Report.DuplicatePushes++; await PushAsync(shopIndex, order, ct); }
+            }
+            // Earlier orders move on: unpaid ones get paid (or are cancelled), a few paid ones are cancelled before shipping.
+            if (placed.Count > 5 && _random.NextDouble() < 0.4)
+            {
+                var i = _random.Next(placed.Count);
+                var (shopIndex, before, status) = placed[i];
+                var next = status == OrderStatus.PendingPayment ? (_random.NextDouble() < 0.8 ? OrderStatus.Paid : OrderStatus.Cancelled)
+                    : status == OrderStatus.Paid && _random.NextDouble() < 0.2 ? OrderStatus.Cancelled : (OrderStatus?)null;
+                if (next is { } moved)
+                {
+                    var host = _shops[shopIndex].Host;
+                    var later = host.Api.NewOrder(before.PlatformOrderId, moved, before.ModifiedAt.AddSeconds(-30), DateTimeOffset.UtcNow, Skus[0], 1, 19.90m);
+                    host.Shop.Put(later);
+                    placed[i] = (shopIndex, later, moved);
+                    Report.Updates++;
+                    await PushAsync(shopIndex, later, ct);
+                    // The older version arrives after the newer one, as platforms' pushes do: Ordo must keep the newer.
+                    if (_random.NextDouble() < 0.3) { Report.StalePushes++; await PushAsync(shopIndex, before, ct); }
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1 / Math.Max(0.1, options.OrdersPerSecond)), ct);
+        }
+    }
+
+    private static string NewId(Platform platform, int sequence)
+    {
+        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000_000;
+        return platform switch
+        {
+            Platform.Pinduoduo => $"{DateTimeOffset.UtcNow:yyMMdd}-{stamp:D8}{sequence:D7}",
+            Platform.Youzan => $"E{DateTimeOffset.UtcNow:yyyyMMdd}{stamp:D8}{sequence:D6}",
+            // WooCommerce order ids are post ids: small integers.
+            Platform.Woocommerce => (100_000 + stamp % 1_000_000 * 100 + sequence % 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => $"6{stamp:D8}{sequence:D7}",
+        };
+    }
+
+    /// <summary>Sends the platform's own push for the order, signed as the platform signs it; platforms without an HTTP push are pulled.</summary>
+    private async Task PushAsync(int shopIndex, FakeOrder order, CancellationToken ct)
+    {
+        var (platform, code, host) = _shops[shopIndex];
+        var shop = host.Shop;
+        string body;
+        var headers = new List<(string, string)>();
+        switch (platform)
+        {
+            case Platform.Douyin:
+                var data = new JsonObject { ["p_id"] = order.PlatformOrderId, ["s_ids"] = new JsonArray(order.PlatformOrderId), ["shop_id"] = 1, ["order_status"] = 2 }.ToJsonString();
+                body = new JsonArray(new JsonObject { ["tag"] = "101", ["msg_id"] = Guid.NewGuid().ToString("N"), ["data"] = data }).ToJsonString();
+                headers.Add(("event-sign", Signing.Md5Hex(shop.AppKey, Encoding.UTF8.GetBytes(body), shop.AppSecret)));
+                break;
+            case Platform.Youzan:
+                var msg = Uri.EscapeDataString(new JsonObject { ["tid"] = order.PlatformOrderId }.ToJsonString());
+                body = new JsonObject
+                {
+                    ["client_id"] = shop.AppKey, ["kdt_id"] = 1, ["id"] = order.PlatformOrderId, ["type"] = "trade_TradeBuyerPay", ["status"] = "WAIT_SELLER_SEND_GOODS",
+                    ["msg"] = msg, ["msg_id"] = Guid.NewGuid().ToString("N"), ["version"] = 1, ["sendCount"] = 0, ["test"] = false,
+                }.ToJsonString();
+                headers.Add(("Event-Sign", Signing.Md5Hex(shop.AppKey, Encoding.UTF8.GetBytes(body), shop.AppSecret)));
+                headers.Add(("Client-Id", shop.AppKey));
+                headers.Add(("Event-Type", "trade_TradeBuyerPay"));
+                break;
+            case Platform.Shopify:
+                body = order.NativeJson;
+                headers.Add(("X-Shopify-Hmac-Sha256", Signing.HmacSha256Base64(shop.AppSecret, Encoding.UTF8.GetBytes(body))));
+                headers.Add(("X-Shopify-Topic", "orders/updated"));
+                headers.Add(("X-Shopify-Webhook-Id", Guid.NewGuid().ToString()));
+                break;
+            case Platform.Woocommerce:
+                body = order.NativeJson;
+                headers.Add(("X-WC-Webhook-Signature", Signing.HmacSha256Base64(shop.AppSecret, Encoding.UTF8.GetBytes(body))));
+                headers.Add(("X-WC-Webhook-Topic", "order.updated"));
+                headers.Add(("X-WC-Webhook-Delivery-ID", Guid.NewGuid().ToString("N")));
+                break;
+            default:
+                return; // pulled
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{platform.Name()}/{code}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        // The same client as the API calls (an Ordo API key on a push is ignored: the hook checks the platform's signature).
+        using var response = await ordo.SendAsync(request, ct);
+        Report.PushesSent++;
+        if (!response.IsSuccessStatusCode)
+        {
+            Report.PushesRefusedByOrdo++;
+            log($"push to {code} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, _, host) in _shops) await host.DisposeAsync();
+    }
+}
