@@ -99,6 +99,7 @@ CatalogueEndpoints.Map(api);
 WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
 ImportNativeOrders.Map(api);
+ImportCsvOrders.Map(api);
 PushHooks.MapAttempts(api);
 ChannelStatusEndpoints.Map(api);
 PushHooks.Map(app);

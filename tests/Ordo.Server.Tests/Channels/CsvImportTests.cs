@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ordo.Server.Channels.Csv;
+using Ordo.Server.Tests.Infrastructure;
+using Shouldly;
+
+namespace Ordo.Server.Tests.Channels;
+
+/// <summary>
+/// CSV order import (POST /api/v1/shops/{code}/orders:import-csv): platform exports mapped by presets, multi-line
+/// orders, a bad row reported by row and column while the other orders land, GB18030 files, the generic preset.
+/// </summary>
+public abstract class CsvImportTests(OrdoHost host) : CatalogueTestBase(host)
+{
+    private const string TaobaoHeader = "订单编号,买家会员名,买家应付货款,买家应付邮费,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,联系手机,订单创建时间,订单付款时间,宝贝标题,商家编码,宝贝数量,价格,订单备注";
+
+    private static string Id() => Random.Shared.NextInt64(1_000_000_000_000_000, 2_000_000_000_000_000).ToString();
+
+    private async Task<string> ShopAsync(string platform)
+    {
+        var code = platform.ToUpperInvariant()[..2] + "-CSV-" + Guid.NewGuid().ToString("N")[..8];
+        (await Host.Client.PostAsJsonAsync("/api/v1/shops", new { platform, code, name = code })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        return code;
+    }
+
+    private Task<HttpResponseMessage> ImportAsync(string shop, byte[] body, string? preset = "taobao") =>
+        Host.Client.PostAsync($"/api/v1/shops/{shop}/orders:import-csv" + (preset is null ? "" : "?preset=" + preset),
+            new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } });
+
+    private static string Taobao(params string[] rows) => TaobaoHeader + "\r\n" + string.Join("\r\n", rows) + "\r\n";
+
+    [Fact]
+    public async Task A_Taobao_export_with_a_multi_line_order_becomes_one_order_per_order_id()
+    {
+        var shop = await ShopAsync("taobao");
+        var (a, b) = (Id(), Id());
+        var csv = Taobao(
+            $"{a},tb_wei,25.00,6.00,31.00,买家已付款，等待卖家发货,\"请尽快发货, 谢谢\",王伟,浙江省 杭州市 西湖区 文三路 1 号,13800000000,2026-03-01 10:00:00,2026-03-01 10:01:00,马克杯,{TestOrders.Sku},2,10.00,",
+            $"{a},tb_wei,25.00,6.00,31.00,买家已付款，等待卖家发货,,王伟,浙江省 杭州市 西湖区 文三路 1 号,13800000000,2026-03-01 10:00:00,2026-03-01 10:01:00,杯垫,{TestOrders.Sku},1,5.00,",
+            $"=\"{b}\",tb_li,9.90,0.00,9.90,等待买家付款,,李娜,上海市 浦东新区 世纪大道 8 号,13900000000,2026-03-02 08:30:00,,马克杯,{TestOrders.Sku},1,9.90,");
+
+        var response = await ImportAsync(shop, Encoding.UTF8.GetBytes(csv));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadObjectAsync();
+        body["preset"]!.GetValue<string>().ShouldBe("taobao");
+        var results = body["results"]!.AsArray();
+        results.Select(r => r!["outcome"]!.GetValue<string>()).ShouldBe(["created", "created"]);
+        results[0]!["platformOrderId"]!.GetValue<string>().ShouldBe(a);
+        results[0]!["rows"]!.AsArray().Select(r => r!.GetValue<int>()).ShouldBe([2, 3]);
+        results[1]!["platformOrderId"]!.GetValue<string>().ShouldBe(b); // ="…" from a spreadsheet is undone
+        body["rowErrors"]!.AsArray().ShouldBeEmpty();
+
+        var order = await Host.GetJsonAsync($"/api/v1/orders/{results[0]!["orderNo"]}");
+        order["platform"]!.GetValue<string>().ShouldBe("taobao");
+        order["shopCode"]!.GetValue<string>().ShouldBe(shop);
+        order["status"]!.GetValue<string>().ShouldBe("Paid");
+        order["receiver"]!["province"]!.GetValue<string>().ShouldBe("浙江省");
+        order["receiver"]!["district"]!.GetValue<string>().ShouldBe("西湖区");
+        order["lines"]!.AsArray().Count.ShouldBe(2);
+        order["lines"]![1]!["title"]!.GetValue<string>().ShouldBe("杯垫");
+        order["amounts"]!["paid"]!.GetValue<decimal>().ShouldBe(31.00m);
+        order["createdAt"]!.GetValue<string>().ShouldBe("2026-03-01T02:00:00Z"); // China time
+        order["buyerMessage"]!.GetValue<string>().ShouldBe("请尽快发货, 谢谢");
+        (await Host.GetJsonAsync($"/api/v1/orders/{results[1]!["orderNo"]}"))["status"]!.GetValue<string>().ShouldBe("PendingPayment");
+        var file = await Host.GetJsonAsync($"/api/v1/inbox/{body["fileInboxId"]}");
+        file["payload"]!.GetValue<string>().ShouldBe(csv);
+        file["format"]!.GetValue<string>().ShouldBe("csv");
+    }
+
+    [Fact]
+    public async Task A_bad_row_is_reported_by_row_and_column_and_kept_while_the_good_rows_land()
+    {
+        var shop = await ShopAsync("taobao");
+        var (good, bad, late) = (Id(), Id(), Id());
+        var csv = Taobao(
+            $"{good},tb_a,10.00,0,10.00,交易成功,,张三,北京市 朝阳区 1 号,13800000001,2026-03-01 10:00:00,2026-03-01 10:01:00,马克杯,{TestOrders.Sku},1,10.00,",
+            $"{bad},tb_b,10.00,0,10.00,交易成功,,李四,北京市 朝阳区 2 号,13800000002,2026-03-01 11:00:00,2026-03-01 11:01:00,马克杯,{TestOrders.Sku},two,10.00,",
+            $"{late},tb_c,10.00,0,10.00,交易成功,,赵六,北京市 朝阳区 3 号,13800000003,2026-13-01 12:00:00,,马克杯,{TestOrders.Sku},1,10.00,");
+
+        var response = await ImportAsync(shop, Encoding.UTF8.GetBytes(csv));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadObjectAsync();
+        var results = body["results"]!.AsArray();
+        results.Select(r => r!["outcome"]!.GetValue<string>()).ShouldBe(["created", "rejected", "rejected"]);
+        body["created"]!.GetValue<int>().ShouldBe(1);
+        body["rejected"]!.GetValue<int>().ShouldBe(2);
+        var errors = body["rowErrors"]!.AsArray();
+        errors.Count.ShouldBe(2);
+        errors[0]!["row"]!.GetValue<int>().ShouldBe(3);
+        errors[0]!["column"]!.GetValue<string>().ShouldBe("宝贝数量");
+        errors[0]!["value"]!.GetValue<string>().ShouldBe("two");
+        errors[1]!["row"]!.GetValue<int>().ShouldBe(4);
+        errors[1]!["column"]!.GetValue<string>().ShouldBe("订单创建时间");
+        results[1]!["errors"]![0]!["field"]!.GetValue<string>().ShouldBe("row 3: 宝贝数量");
+
+        (await Host.GetJsonAsync($"/api/v1/orders?q={good}"))["items"]!.AsArray().Count.ShouldBe(1);
+        (await Host.GetJsonAsync($"/api/v1/orders?q={bad}"))["items"]!.AsArray().ShouldBeEmpty();
+        var kept = await Host.GetJsonAsync($"/api/v1/inbox/{results[1]!["inboxId"]}");
+        kept["status"]!.GetValue<string>().ShouldBe("rejected");
+        kept["payload"]!.GetValue<string>().ShouldContain($"{bad},tb_b");
+        kept["payload"]!.GetValue<string>().ShouldStartWith("订单编号,");
+    }
+
+    [Fact]
+    public async Task A_GB18030_file_is_read_as_such()
+    {
+        var shop = await ShopAsync("tmall");
+        var id = Id();
+        var csv = Taobao($"{id},tb_gbk,12.50,0,12.50,卖家已发货，等待买家确认,,陈晨,广东省 深圳市 南山区 科技园 9 号,13700000000,2026-03-03 09:00:00,2026-03-03 09:05:00,景德镇陶瓷杯,{TestOrders.Sku},1,12.50,");
+        var bytes = CsvText.Gb18030.GetBytes(csv);
+        bytes.SequenceEqual(Encoding.UTF8.GetBytes(csv)).ShouldBeFalse();
+
+        var response = await ImportAsync(shop, bytes, preset: null); // a Tmall shop gets the Taobao preset
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadObjectAsync();
+        body["encoding"]!.GetValue<string>().ShouldBe("gb18030");
+        body["results"]![0]!["outcome"]!.GetValue<string>().ShouldBe("created");
+        var order = await Host.GetJsonAsync($"/api/v1/orders/{body["results"]![0]!["orderNo"]}");
+        order["lines"]![0]!["title"]!.GetValue<string>().ShouldBe("景德镇陶瓷杯");
+        order["status"]!.GetValue<string>().ShouldBe("Shipped");
+    }
+
+    [Fact]
+    public async Task The_generic_preset_reads_canonical_headers_with_a_BOM()
+    {
+        var shop = await ShopAsync("douyin");
+        var id = Id();
+        var csv = "platformOrderId,status,createdAt,currency,receiverName,sku,title,quantity,unitPrice,freight,paid\n"
+                + $"{id},Paid,2026-03-04T10:00:00+08:00,CNY,周杰,{TestOrders.Sku},马克杯,2,15.00,5.00,35.00\n";
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+
+        var response = await ImportAsync(shop, bytes, preset: "generic");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadObjectAsync();
+        body["preset"]!.GetValue<string>().ShouldBe("generic");
+        body["encoding"]!.GetValue<string>().ShouldBe("utf-8");
+        body["results"]![0]!["outcome"]!.GetValue<string>().ShouldBe("created");
+        var order = await Host.GetJsonAsync($"/api/v1/orders/{body["results"]![0]!["orderNo"]}");
+        order["amounts"]!["goods"]!.GetValue<decimal>().ShouldBe(30.00m);
+        order["amounts"]!["paid"]!.GetValue<decimal>().ShouldBe(35.00m);
+        order["platform"]!.GetValue<string>().ShouldBe("douyin");
+    }
+
+    [Fact]
+    public async Task Generic_headers_are_read_even_when_the_platform_preset_is_named()
+    {
+        var shop = await ShopAsync("jd");
+        var csv = $"platformOrderId,status,createdAt,quantity,unitPrice\n{Id()},Paid,2026-03-05 10:00:00,1,8.00\n";
+        var response = await ImportAsync(shop, Encoding.UTF8.GetBytes(csv), preset: "jd");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadObjectAsync();
+        body["preset"]!.GetValue<string>().ShouldBe("generic");
+        body["results"]![0]!["outcome"]!.GetValue<string>().ShouldBe("created");
+    }
+
+    [Fact]
+    public async Task An_unknown_preset_or_unmatched_headers_get_400_naming_what_is_missing()
+    {
+        var shop = await ShopAsync("taobao");
+        var unknown = await ImportAsync(shop, Encoding.UTF8.GetBytes(Taobao()), preset: "amazon");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await unknown.ReadObjectAsync();
+        problem["field"]!.GetValue<string>().ShouldBe("preset");
+        problem["detail"]!.GetValue<string>().ShouldContain("taobao");
+
+        var wrong = await ImportAsync(shop, Encoding.UTF8.GetBytes("订单编号,宝贝标题\n1,杯\n"));
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var missing = await wrong.ReadObjectAsync();
+        missing["detail"]!.GetValue<string>().ShouldContain("订单状态");
+        missing["missingColumns"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldContain(m => m.StartsWith("createdAt"));
+        (await Host.GetJsonAsync($"/api/v1/inbox/{missing["inboxId"]}"))["payload"]!.GetValue<string>().ShouldBe("订单编号,宝贝标题\n1,杯\n");
+    }
+}
+
+public sealed class CsvImportTestsOnSqlite(SqliteHost host) : CsvImportTests(host), IClassFixture<SqliteHost>;
+public sealed class CsvImportTestsOnPostgres(PostgresHost host) : CsvImportTests(host), IClassFixture<PostgresHost>;
+
+/// <summary>The hand-written RFC 4180 reader and the encoding guess.</summary>
+public sealed class CsvReaderTests
+{
+    [Fact]
+    public void Quoted_fields_doubled_quotes_and_embedded_newlines_are_read()
+    {
+        var records = CsvReader.Read("a,b,c\r\n1,\"x, \"\"y\"\"\",\"line1\r\nline2\"\n2,,\"\"\n");
+        records.Count.ShouldBe(3);
+        records[1].Fields.ShouldBe(["1", "x, \"y\"", "line1\r\nline2"]);
+        records[2].Fields.ShouldBe(["2", "", ""]);
+        records[1].Row.ShouldBe(2);
+        records[2].Row.ShouldBe(3);
+        records[1].Raw.ShouldBe("1,\"x, \"\"y\"\"\",\"line1\r\nline2\"");
+    }
+
+    [Fact]
+    public void LF_CRLF_a_missing_final_newline_and_blank_lines_are_handled()
+    {
+        var records = CsvReader.Read("h1,h2\n\nv1,v2\r\nv3,v4");
+        records.Select(r => r.Row).ShouldBe([1, 3, 4]);
+        records[2].Fields.ShouldBe(["v3", "v4"]);
+        records[2].Raw.ShouldBe("v3,v4");
+        CsvReader.Read("").ShouldBeEmpty();
+        CsvReader.Read("only\n").Single().Fields.ShouldBe(["only"]);
+    }
+
+    [Fact]
+    public void A_quote_inside_an_unquoted_field_is_text_and_an_unclosed_quote_ends_at_the_end()
+    {
+        CsvReader.Read("5\" mug,x\n")[0].Fields.ShouldBe(["5\" mug", "x"]);
+        CsvReader.Read("\"open,x\ny")[0].Fields.ShouldBe(["open,x\ny"]);
+    }
+
+    [Fact]
+    public void UTF8_with_or_without_BOM_and_GB18030_are_decoded()
+    {
+        const string text = "订单编号,收货人姓名\n1,王伟\n";
+        CsvText.Decode(Encoding.UTF8.GetBytes(text)).ShouldBe((text, "utf-8"));
+        CsvText.Decode(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray()).ShouldBe((text, "utf-8"));
+        CsvText.Decode(CsvText.Gb18030.GetBytes(text)).ShouldBe((text, "gb18030"));
+        CsvText.Decode(CsvText.Gb18030.GetBytes("\uFEFF" + text)).ShouldBe((text, "gb18030"));
+    }
+
+    [Fact]
+    public void Shopify_rows_group_by_name_with_order_fields_on_the_first_row()
+    {
+        const string csv = """
+            Name,Id,Email,Financial Status,Fulfillment Status,Currency,Subtotal,Shipping,Total,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Shipping Name,Cancelled at
+            #1001,5550001,a@example.com,paid,fulfilled,USD,70.00,10.00,80.00,0.00,2025-03-01 10:02:11 -0500,1,Mug,60.00,MUG-W,Wei Li,
+            #1001,,,,,,,,,,,1,Coaster,10.00,CST-1,,
+            """;
+        var (mapping, missing) = CsvOrderMapper.Map(csv, CsvPresets.Shopify, Ordo.Core.Orders.Platform.Shopify, "SH-1");
+        missing.ShouldBeEmpty();
+        var order = JsonNode.Parse(mapping!.Orders.Single().Json!)!;
+        order["platformOrderId"]!.GetValue<string>().ShouldBe("5550001");
+        order["status"]!.GetValue<string>().ShouldBe("Shipped");
+        order["createdAt"]!.GetValue<string>().ShouldBe("2025-03-01T10:02:11-05:00");
+        order["currency"]!.GetValue<string>().ShouldBe("USD");
+        order["lines"]!.AsArray().Count.ShouldBe(2);
+        order["amounts"]!["paid"]!.GetValue<decimal>().ShouldBe(80.00m);
+    }
+
+    [Fact]
+    public void Masked_receivers_of_Chinese_exports_go_to_receiverPrivacy()
+    {
+        const string csv = "订单号,订单状态,订单成交时间,收货人,手机,商品数量(件),商品总价(元),用户实付金额(元)\n240301-1,待发货,2026-03-01 10:00:00,王**,138****0000,2,20.00,20.00\n";
+        var (mapping, _) = CsvOrderMapper.Map(csv, CsvPresets.Pinduoduo, Ordo.Core.Orders.Platform.Pinduoduo, "PD-1");
+        var order = JsonNode.Parse(mapping!.Orders.Single().Json!)!;
+        order["receiverPrivacy"]!["maskedName"]!.GetValue<string>().ShouldBe("王**");
+        order["receiver"].ShouldBeNull();
+        order["lines"]![0]!["unitPrice"]!.GetValue<decimal>().ShouldBe(10.00m);
+        order["createdAt"]!.GetValue<string>().ShouldBe("2026-03-01T10:00:00+08:00");
+        var parsed = Ordo.Core.Orders.CanonicalOrderParser.Parse(mapping.Orders[0].Json!);
+        parsed.Errors.ShouldBeEmpty();
+    }
+}
