@@ -261,7 +261,7 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         yield return new(run.Title, $"server memory < {MemoryTargetMb:0} MB under load", peak < MemoryTargetMb, $"peak RSS {peak:0} MB");
     }
 
-    private string RepoRoot()
+    internal string RepoRoot()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -270,7 +270,7 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         return Environment.CurrentDirectory;
     }
 
-    private async Task<string> ServerDllAsync(string root, CancellationToken ct)
+    internal async Task<string> ServerDllAsync(string root, CancellationToken ct)
     {
         if (options.ServerDll is { } given)
         {
@@ -286,10 +286,10 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         return dll;
     }
 
-    private static string WithDatabase(string connection, string database) =>
+    internal static string WithDatabase(string connection, string database) =>
         new NpgsqlConnectionStringBuilder(connection) { Database = database }.ConnectionString;
 
-    private static async Task<string> PostgresVersionAsync(string connection, CancellationToken ct)
+    internal static async Task<string> PostgresVersionAsync(string connection, CancellationToken ct)
     {
         try
         {

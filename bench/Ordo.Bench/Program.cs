@@ -1,38 +1,48 @@
 using System.Runtime.InteropServices;
 using Ordo.Bench;
 
-// Ordo load generator. One benchmark so far:
-//   dotnet run -c Release --project bench/Ordo.Bench -- intake [options]     (see IntakeOptions.Usage)
+// Ordo load generator. Benchmarks:
+//   dotnet run -c Release --project bench/Ordo.Bench -- intake [options]         (see IntakeOptions.Usage)
+//   dotnet run -c Release --project bench/Ordo.Bench -- sync-latency [options]   (see SyncLatencyOptions.Usage)
 // The benchmark starts its own Ordo server processes (and, without --pg, its own PostgreSQL cluster).
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine(IntakeOptions.Usage);
+    Console.WriteLine(SyncLatencyOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
-if (args[0] != "intake")
+if (args[0] is not ("intake" or "sync-latency"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
+    Console.Error.WriteLine($"unknown benchmark '{args[0]}' (expected intake or sync-latency)");
     Console.Error.WriteLine(IntakeOptions.Usage);
+    Console.Error.WriteLine(SyncLatencyOptions.Usage);
     return 2;
 }
 
-IntakeOptions options;
+var usage = args[0] == "intake" ? IntakeOptions.Usage : SyncLatencyOptions.Usage;
+Func<CancellationToken, Task<int>> benchmark;
 try
 {
-    options = IntakeOptions.Parse(args[1..]);
+    if (args[0] == "intake")
+    {
+        var options = IntakeOptions.Parse(args[1..]);
+        if (options.Help) { Console.WriteLine(usage); return 0; }
+        benchmark = new IntakeBenchmark(options).RunAsync;
+    }
+    else
+    {
+        var options = SyncLatencyOptions.Parse(args[1..]);
+        if (options.Help) { Console.WriteLine(usage); return 0; }
+        benchmark = new SyncLatencyBenchmark(options).RunAsync;
+    }
 }
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine(IntakeOptions.Usage);
+    Console.Error.WriteLine(usage);
     return 2;
-}
-if (options.Help)
-{
-    Console.WriteLine(IntakeOptions.Usage);
-    return 0;
 }
 
 using var cts = new CancellationTokenSource();
@@ -49,7 +59,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrup
 
 try
 {
-    return await new IntakeBenchmark(options).RunAsync(cts.Token);
+    return await benchmark(cts.Token);
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {

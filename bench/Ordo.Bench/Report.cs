@@ -79,8 +79,8 @@ public static class Report
         return sb.ToString().TrimEnd() + "\n";
     }
 
-    /// <summary>Writes <paramref name="section"/> in place of the file's "## Intake" section (or appends it), creating the file with a header if needed.</summary>
-    public static void WriteSection(string path, MachineInfo machine, string section)
+    /// <summary>Writes <paramref name="section"/> in place of the file's <paramref name="heading"/> section ("## Intake" by default) (or appends it), creating the file with a header if needed.</summary>
+    public static void WriteSection(string path, MachineInfo machine, string section, string heading = SectionHeading)
     {
         var text = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : Header(machine);
         var lines = text.Split('\n').ToList();
@@ -91,7 +91,7 @@ public static class Report
             var line = lines[i];
             if (line.TrimStart().StartsWith("```", StringComparison.Ordinal)) inFence = !inFence;
             if (inFence) continue;
-            if (start < 0 && line.TrimEnd() == SectionHeading) start = i;
+            if (start < 0 && line.TrimEnd() == heading) start = i;
             else if (start >= 0 && i > start && line.StartsWith("## ", StringComparison.Ordinal)) { end = i; break; }
         }
 
