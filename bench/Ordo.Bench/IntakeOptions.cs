@@ -52,50 +52,30 @@ public sealed partial class IntakeOptions
     public static IntakeOptions Parse(string[] args)
     {
         var o = new IntakeOptions();
-        for (var i = 0; i < args.Length; i++)
+        var a = new BenchArgs(args);
+        while (a.Next())
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is var eq and > 2)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-            string Value()
-            {
-                if (inline is not null) return inline;
-                if (i + 1 >= args.Length) throw new ArgumentException($"{arg} needs a value");
-                return args[++i];
-            }
+            var arg = a.Current;
             switch (arg)
             {
                 case "-h" or "--help": o.Help = true; break;
-                case "--db":
-                    var db = Value().ToLowerInvariant();
-                    (o.Sqlite, o.Postgres) = db switch
-                    {
-                        "sqlite" => (true, false),
-                        "postgres" or "postgresql" or "pg" => (false, true),
-                        "both" => (true, true),
-                        _ => throw new ArgumentException($"--db must be sqlite, postgres or both, not '{db}'"),
-                    };
-                    break;
-                case "--orders": o.Orders = PositiveInt(arg, Value(), 10); break;
-                case "--batch-orders": o.BatchOrders = PositiveInt(arg, Value(), 1); break;
-                case "--pg": o.PostgresConnection = Value(); break;
-                case "--server-dll": o.ServerDll = Value(); break;
+                case "--db": (o.Sqlite, o.Postgres) = a.Databases(); break;
+                case "--orders": o.Orders = a.PositiveInt(10); break;
+                case "--batch-orders": o.BatchOrders = a.PositiveInt(1); break;
+                case "--pg": o.PostgresConnection = a.Value(); break;
+                case "--server-dll": o.ServerDll = a.Value(); break;
                 case "--no-build": o.NoBuild = true; break;
                 case "--server-env":
-                    var kv = Value();
+                    var kv = a.Value();
                     var at = kv.IndexOf('=');
                     if (at < 1) throw new ArgumentException($"--server-env expects KEY=VALUE, not '{kv}'");
                     o.ServerEnvironment.Add(new(kv[..at], kv[(at + 1)..]));
                     break;
                 case "--output":
-                    var output = Value();
+                    var output = a.Value();
                     o.Output = output is "-" or "none" ? null : output;
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'");
+                default: throw new ArgumentException($"unknown option '{arg}'");
             }
         }
         o.CommandLine = "dotnet run -c Release --project bench/Ordo.Bench -- intake" +
@@ -103,10 +83,6 @@ public sealed partial class IntakeOptions
         return o;
     }
 
-    private static int PositiveInt(string name, string text, int min) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
-            ? n
-            : throw new ArgumentException($"{name} must be a whole number >= {min}, not '{text}'");
 
     private static string MaskPassword(string arg) => PasswordPattern().Replace(arg, "${k}=***");
 

@@ -45,50 +45,30 @@ public sealed class SyncLatencyOptions
     {
         var o = new SyncLatencyOptions();
         var shared = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var a = new BenchArgs(args);
+        while (a.Next())
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is var eq and > 2)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-            string Value()
-            {
-                if (inline is not null) return inline;
-                if (i + 1 >= args.Length) throw new ArgumentException($"{arg} needs a value");
-                return args[++i];
-            }
+            var arg = a.Current;
             switch (arg)
             {
                 case "-h" or "--help": o.Help = true; break;
-                case "--db":
-                    var db = Value().ToLowerInvariant();
-                    (o.Sqlite, o.Postgres) = db switch
-                    {
-                        "sqlite" => (true, false),
-                        "postgres" or "postgresql" or "pg" => (false, true),
-                        "both" => (true, true),
-                        _ => throw new ArgumentException($"--db must be sqlite, postgres or both, not '{db}'"),
-                    };
-                    break;
-                case "--pushes": o.Pushes = PositiveInt(arg, Value(), 1); break;
-                case "--rate": o.Rate = PositiveInt(arg, Value(), 1); break;
-                case "--pg": o.PostgresConnection = Value(); shared.AddRange(["--pg", o.PostgresConnection]); break;
-                case "--server-dll": o.ServerDll = Value(); shared.AddRange(["--server-dll", o.ServerDll]); break;
+                case "--db": (o.Sqlite, o.Postgres) = a.Databases(); break;
+                case "--pushes": o.Pushes = a.PositiveInt(1); break;
+                case "--rate": o.Rate = a.PositiveInt(1); break;
+                case "--pg": o.PostgresConnection = a.Value(); shared.AddRange(["--pg", o.PostgresConnection]); break;
+                case "--server-dll": o.ServerDll = a.Value(); shared.AddRange(["--server-dll", o.ServerDll]); break;
                 case "--no-build": o.NoBuild = true; shared.Add("--no-build"); break;
                 case "--server-env":
-                    var kv = Value();
+                    var kv = a.Value();
                     var at = kv.IndexOf('=');
                     if (at < 1) throw new ArgumentException($"--server-env expects KEY=VALUE, not '{kv}'");
                     o.ServerEnvironment.Add(new(kv[..at], kv[(at + 1)..]));
                     break;
                 case "--output":
-                    var output = Value();
+                    var output = a.Value();
                     o.Output = output is "-" or "none" ? null : output;
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'");
+                default: throw new ArgumentException($"unknown option '{arg}'");
             }
         }
         o.Shared = IntakeOptions.Parse([.. shared]);
@@ -100,8 +80,4 @@ public sealed class SyncLatencyOptions
     private static string MaskPassword(string arg) =>
         System.Text.RegularExpressions.Regex.Replace(arg, @"(?<k>(?:Password|Pwd))\s*=\s*[^;]*", "${k}=***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
-    private static int PositiveInt(string name, string text, int min) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
-            ? n
-            : throw new ArgumentException($"{name} must be a whole number >= {min}, not '{text}'");
 }

@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Ordo.Bench;
+
+/// <summary>Command-line reading shared by the benchmarks: <c>--name value</c> or <c>--name=value</c>, and common values.</summary>
+public sealed class BenchArgs(string[] args)
+{
+    private int _index = -1;
+    private string? _inline;
+
+    /// <summary>The current option name (without any <c>=value</c>).</summary>
+    public string Current { get; private set; } = "";
+
+    public bool Next()
+    {
+        if (++_index >= args.Length) return false;
+        var arg = args[_index];
+        _inline = null;
+        if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is var eq and > 2)
+        {
+            _inline = arg[(eq + 1)..];
+            arg = arg[..eq];
+        }
+        Current = arg;
+        return true;
+    }
+
+    /// <summary>The current option's value: after '=' or the next argument.</summary>
+    public string Value()
+    {
+        if (_inline is not null) return _inline;
+        if (_index + 1 >= args.Length) throw new ArgumentException($"{Current} needs a value");
+        return args[++_index];
+    }
+
+    /// <summary>Reads <c>--db sqlite|postgres|both</c>.</summary>
+    public (bool Sqlite, bool Postgres) Databases()
+    {
+        var db = Value().ToLowerInvariant();
+        return db switch
+        {
+            "sqlite" => (true, false),
+            "postgres" or "postgresql" or "pg" => (false, true),
+            "both" => (true, true),
+            _ => throw new ArgumentException($"--db must be sqlite, postgres or both, not '{db}'"),
+        };
+    }
+
+    public int PositiveInt(int min)
+    {
+        var text = Value();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n
+            : throw new ArgumentException($"{Current} must be a whole number >= {min}, not '{text}'");
+    }
+}
