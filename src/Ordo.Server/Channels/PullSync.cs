@@ -177,8 +177,9 @@ public sealed class FetchOrder(OrdoDatabase database, ChannelRegistry channels, 
         var order = answer.StatusCode == 0 ? ApiResult<JsonElement>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadOrder(answer);
         if (!order.Succeeded)
             return order.Error!.Retryable ? new JobResult.Failed($"{order.Error.Code}: {order.Error.Message}") : new JobResult.Abandoned($"{order.Error.Code}: {order.Error.Message}");
-        var result = (await intake.SubmitNativeAsync(shop, [order.Value.GetRawText()], "fetch:" + shop.Platform.Name(),
-            new Actor(ActorKind.Channel, shop.Platform.Name()), ct))[0];
+        // One order at a time, but committed in groups with the other fetches and single submissions of the moment.
+        var result = await intake.SubmitNativeAsync(shop, order.Value.GetRawText(), "fetch:" + shop.Platform.Name(),
+            new Actor(ActorKind.Channel, shop.Platform.Name()), ct);
         return new JobResult.Done
         {
             Record = payload.PushInboxId is { } pushItem

@@ -48,9 +48,14 @@ public sealed partial class JobRunner(
         var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
         var lease = TimeSpan.FromSeconds(_options.LeaseSeconds);
         var lastStats = DateTimeOffset.MinValue;
+        // Up to BatchSize jobs run at once; free slots are filled as jobs finish, so one slow job (a platform call
+        // timing out) never holds up the jobs queued behind it.
+        var running = new List<Task>();
+        var signal = JobSignal.WaitAsync(poll, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
+            var free = _options.BatchSize - running.Count;
             try
             {
                 var now = clock.GetUtcNow();
@@ -60,9 +65,12 @@ public sealed partial class JobRunner(
                     metrics.QueueObserved(new JobQueueSnapshot(stats.Pending, stats.Due, stats.OldestDueAge.TotalSeconds, stats.Failed));
                     lastStats = now;
                 }
-                var jobs = await database.WriteAsync(s => JobStore.ClaimAsync(s, _owner, _options.BatchSize, now, lease), stoppingToken);
-                claimed = jobs.Count;
-                if (claimed > 0) await Task.WhenAll(jobs.Select(j => RunOneAsync(j, stoppingToken)));
+                if (free > 0)
+                {
+                    var jobs = await database.WriteAsync(s => JobStore.ClaimAsync(s, _owner, free, now, lease), stoppingToken);
+                    claimed = jobs.Count;
+                    running.AddRange(jobs.Select(j => GuardedAsync(j, stoppingToken)));
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)
@@ -71,12 +79,27 @@ public sealed partial class JobRunner(
                 try { await Task.Delay(poll, clock, stoppingToken); }
                 catch (OperationCanceledException) { break; }
             }
-            if (claimed < _options.BatchSize)
+            // Claim again at once while the queue gives full claims; otherwise wait for a job to finish, a new job
+            // in this process (the signal) or the poll interval (jobs queued by other instances).
+            if (claimed == free && free > 0) continue;
+            try
             {
-                try { await JobSignal.WaitAsync(poll, stoppingToken); }
-                catch (OperationCanceledException) { break; }
+                if (signal.IsCompleted) signal = JobSignal.WaitAsync(poll, stoppingToken);
+                await Task.WhenAny(running.Append(signal));
             }
+            catch (OperationCanceledException) { break; }
+            running.RemoveAll(t => t.IsCompleted);
         }
+        try { await Task.WhenAll(running); }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Runs a job; a failure to record its outcome (database unreachable) is logged, and its lease lets another run take it.</summary>
+    private async Task GuardedAsync(Job job, CancellationToken ct)
+    {
+        try { await RunOneAsync(job, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex) { LogLoopFailed(ex); }
     }
 
     private async Task RunOneAsync(Job job, CancellationToken ct)

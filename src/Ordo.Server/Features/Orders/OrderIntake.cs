@@ -60,7 +60,8 @@ public sealed class OrderIntake(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Shop> _knownShops = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownSkus = new();
 
-    private sealed record Submission(string Payload, string Source, Actor Actor, TaskCompletionSource<IntakeResult> Done);
+    private sealed record Submission(string Payload, string Source, Actor Actor, TaskCompletionSource<IntakeResult> Done,
+        string Format = InboxFormat.Canonical, string? Platform = null, string? ShopCode = null);
 
     // Group commit: single submissions that arrive together are stored and processed together, so that N concurrent
     // requests cost two transactions instead of 2N (SQLite has one writer; PostgreSQL flushes its log per commit).
@@ -72,10 +73,21 @@ public sealed class OrderIntake(
     private const int MaxGroup = 100;
 
     /// <summary>Takes in one payload: committed to the inbox, then processed; returns when its order is stored (or rejected).</summary>
-    public async Task<IntakeResult> SubmitAsync(string payload, string source, Actor actor, CancellationToken ct)
+    public Task<IntakeResult> SubmitAsync(string payload, string source, Actor actor, CancellationToken ct) =>
+        EnqueueAsync(new Submission(payload, source, actor, NewDone()), ct);
+
+    /// <summary>
+    /// Takes in one native order of <paramref name="shop"/>'s platform (an order fetched after a push), committed and
+    /// processed together with other submissions arriving at the same time.
+    /// </summary>
+    public Task<IntakeResult> SubmitNativeAsync(Shop shop, string payload, string source, Actor actor, CancellationToken ct) =>
+        EnqueueAsync(new Submission(payload, source, actor, NewDone(), InboxFormat.Native(shop.Platform.Name()), shop.Platform.Name(), shop.Code), ct);
+
+    private static TaskCompletionSource<IntakeResult> NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<IntakeResult> EnqueueAsync(Submission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var submission = new Submission(payload, source, actor, new TaskCompletionSource<IntakeResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(submission);
         if (Interlocked.Increment(ref _drainers) <= MaxDrainers) _ = Task.Run(DrainAsync, CancellationToken.None);
         else Interlocked.Decrement(ref _drainers);
@@ -97,8 +109,9 @@ public sealed class OrderIntake(
                 try
                 {
                     var now = clock.GetUtcNow();
-                    var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s, group.Select(g => (g.Source, g.Payload)).ToList(), now), CancellationToken.None);
-                    var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor)).ToList(), CancellationToken.None);
+                    var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s,
+                        group.Select(g => new NewInboxItem(g.Source, g.Payload, g.Format, g.Platform, g.ShopCode)).ToList(), now), CancellationToken.None);
+                    var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor, g.Format, g.ShopCode)).ToList(), CancellationToken.None);
                     for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
                 }
                 catch (Exception ex)
