@@ -14,7 +14,7 @@ internal static class HttpAnswerChecks
     public static ApiError? StatusFailure(ApiAnswer answer)
     {
         if (answer.StatusCode is >= 200 and <= 299) return null;
-        var retryable = answer.StatusCode == 429 || answer.StatusCode >= 500;
+        var retryable = RestHttp.IsRetryableStatus(answer.StatusCode);
         return new ApiError($"http_{answer.StatusCode}", $"HTTP {answer.StatusCode}: {Snippet(answer.Body)}", retryable,
             retryable ? RetryAfter(answer) : null);
     }

@@ -37,15 +37,12 @@ internal static class RouterGateway
     /// </summary>
     public static ApiError? Transport(ApiAnswer answer)
     {
-        if (answer.StatusCode is 429 or >= 500)
-            return new ApiError($"http-{answer.StatusCode}", Snippet(answer.Body), true, RetryAfterHeader(answer));
+        if (RestHttp.IsRetryableStatus(answer.StatusCode))
+            return new ApiError($"http-{answer.StatusCode}", Snippet(answer.Body), true, HttpAnswerChecks.RetryAfter(answer));
         if (answer.StatusCode is < 200 or >= 300)
             return new ApiError($"http-{answer.StatusCode}", Snippet(answer.Body), false);
         return null;
     }
-
-    public static TimeSpan? RetryAfterHeader(ApiAnswer answer) =>
-        int.TryParse(answer.Header("Retry-After"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>
     /// The answer's JSON root, or the error to report: a 200 whose body is not JSON (gateways sometimes answer an

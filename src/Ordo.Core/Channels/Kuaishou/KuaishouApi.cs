@@ -200,8 +200,8 @@ public sealed class KuaishouApi : IPlatformApi
     /// </summary>
     private static ApiResult<JsonElement> Envelope(ApiAnswer answer)
     {
-        if (answer.StatusCode == 429 || answer.StatusCode >= 500)
-            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, RetryAfter(answer)));
+        if (RestHttp.IsRetryableStatus(answer.StatusCode))
+            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, HttpAnswerChecks.RetryAfter(answer)));
 
         JsonElement root;
         try
@@ -224,7 +224,7 @@ public sealed class KuaishouApi : IPlatformApi
         {
             var message = Text(root, "sub_msg") ?? Text(root, "error_msg") ?? Text(root, "msg") ?? "";
             var retryable = RateLimitCodes.Contains(code) || RetryableWording.Any(message.Contains);
-            return ApiResult<JsonElement>.Fail(new ApiError(code, message, retryable, retryable ? RetryAfter(answer) : null));
+            return ApiResult<JsonElement>.Fail(new ApiError(code, message, retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null));
         }
         if (answer.StatusCode is < 200 or >= 300)
             return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: false));
@@ -239,7 +239,4 @@ public sealed class KuaishouApi : IPlatformApi
     private static string? Text(JsonElement obj, string name) => NativeReader.Get(obj, name) is { } e
         ? e.ValueKind == JsonValueKind.String ? (e.GetString() is { Length: > 0 } s ? s : null) : e.GetRawText()
         : null;
-
-    private static TimeSpan? RetryAfter(ApiAnswer answer) =>
-        int.TryParse(answer.Header("Retry-After"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 }

@@ -185,8 +185,8 @@ public sealed class YouzanApi : IPlatformApi
     /// </summary>
     private static ApiResult<JsonElement> Envelope(ApiAnswer answer)
     {
-        if (answer.StatusCode == 429 || answer.StatusCode >= 500)
-            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, RetryAfter(answer)));
+        if (RestHttp.IsRetryableStatus(answer.StatusCode))
+            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, HttpAnswerChecks.RetryAfter(answer)));
 
         JsonElement root;
         try
@@ -206,7 +206,7 @@ public sealed class YouzanApi : IPlatformApi
         {
             var code = Text(gateway, "err_code") ?? "";
             var retryable = GatewayRetryable.Contains(code);
-            return ApiResult<JsonElement>.Fail(new ApiError(code, Text(gateway, "err_msg") ?? "", retryable, retryable ? RetryAfter(answer) : null));
+            return ApiResult<JsonElement>.Fail(new ApiError(code, Text(gateway, "err_msg") ?? "", retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null));
         }
         // Older 3.0.0 interfaces answer {"error_response":{code, msg}}.
         if (NativeReader.Get(root, "error_response") is { ValueKind: JsonValueKind.Object } legacy)
@@ -223,7 +223,7 @@ public sealed class YouzanApi : IPlatformApi
     private static ApiError Business(string code, string message, ApiAnswer answer)
     {
         var retryable = BusinessRetryable.Contains(code) || RetryableWording.Any(message.Contains);
-        return new ApiError(code, message, retryable, retryable ? RetryAfter(answer) : null);
+        return new ApiError(code, message, retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null);
     }
 
     /// <summary>A well-formed answer of an unexpected shape: a contract change, which retrying does not fix.</summary>
@@ -233,7 +233,4 @@ public sealed class YouzanApi : IPlatformApi
     private static string? Text(JsonElement obj, string name) => NativeReader.Get(obj, name) is { } e
         ? e.ValueKind == JsonValueKind.String ? (e.GetString() is { Length: > 0 } s ? s : null) : e.GetRawText()
         : null;
-
-    private static TimeSpan? RetryAfter(ApiAnswer answer) =>
-        int.TryParse(answer.Header("Retry-After"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 }
