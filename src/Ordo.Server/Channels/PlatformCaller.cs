@@ -29,6 +29,16 @@ public sealed class PlatformCaller(IHttpClientFactory httpClients, SecretBox sec
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="call"/> and reads its answer with <paramref name="read"/>; no answer at all (status 0) is a
+    /// retryable failure without asking the reader. The answer is returned too, for callers that keep it.
+    /// </summary>
+    public async Task<(ApiAnswer Answer, ApiResult<T> Result)> CallAsync<T>(ApiCall call, Func<ApiAnswer, ApiResult<T>> read, CancellationToken ct)
+    {
+        var answer = await SendAsync(call, ct);
+        return (answer, answer.StatusCode == 0 ? ApiResult<T>.Fail(new ApiError("no-answer", answer.Body, true)) : read(answer));
+    }
+
     public async Task<ApiAnswer> SendAsync(ApiCall call, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(call.Method, call.Url);
@@ -51,7 +61,7 @@ public sealed class PlatformCaller(IHttpClientFactory httpClients, SecretBox sec
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            // Status 0: no HTTP answer at all. Every IPlatformApi reads a non-2xx answer as a (retryable for 0/5xx) error.
+            // Status 0: no HTTP answer at all; CallAsync turns it into a retryable failure.
             return new ApiAnswer(0, new Dictionary<string, string>(), $"no answer from {call.Url.Host}: {ex.Message}");
         }
     }

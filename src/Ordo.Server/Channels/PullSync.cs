@@ -65,11 +65,10 @@ public sealed partial class PullSync(
             // A window of a few seconds is not worth a call (and platforms that count in whole seconds refuse an
             // empty one): what is left is read by the next run, with the overlap.
             if (to - from < MinimumWindow) break;
-            var call = api.ListModified(connection, new PullWindow(from, to), state.PageToken, clock.GetUtcNow());
-            var answer = await caller.SendAsync(call, ct);
-            var page = answer.StatusCode == 0 ? ApiResult<PullPage>.Fail(new ApiError("no-answer", answer.Body, true))
-                // Page-numbered answers rarely say which page they are: the reader is told the page asked for.
-                : api.ReadList(answer, state.PageToken);
+            var token = state.PageToken;
+            // Page-numbered answers rarely say which page they are: the reader is told the page asked for.
+            var (_, page) = await caller.CallAsync(api.ListModified(connection, new PullWindow(from, to), token, clock.GetUtcNow()),
+                answer => api.ReadList(answer, token), ct);
             if (!page.Succeeded) return await FailAsync(state with { WindowFrom = from, WindowTo = to }, page.Error!, shop, job.Id, ct);
             pages++;
 
@@ -107,8 +106,7 @@ public sealed partial class PullSync(
 
     private async Task<ApiResult<JsonElement>> FetchAsync(IPlatformApi api, ApiConnection connection, string id, CancellationToken ct)
     {
-        var answer = await caller.SendAsync(api.GetOrder(connection, id, clock.GetUtcNow()), ct);
-        return answer.StatusCode == 0 ? ApiResult<JsonElement>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadOrder(answer);
+        return (await caller.CallAsync(api.GetOrder(connection, id, clock.GetUtcNow()), api.ReadOrder, ct)).Result;
     }
 
     private async Task<JobResult> FailAsync(ShopSync state, ApiError error, Shop shop, long jobId, CancellationToken ct)
@@ -173,8 +171,7 @@ public sealed class FetchOrder(OrdoDatabase database, ChannelRegistry channels, 
         if (channels.Api(shop.Platform) is not { } api) return new JobResult.Abandoned($"Ordo cannot call the {shop.Platform.Name()} API; the pull sync will not bring it either");
         var (connection, problem) = caller.Connection(shop);
         if (connection is null) return new JobResult.Abandoned(problem!);
-        var answer = await caller.SendAsync(api.GetOrder(connection, payload.PlatformOrderId, clock.GetUtcNow()), ct);
-        var order = answer.StatusCode == 0 ? ApiResult<JsonElement>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadOrder(answer);
+        var (_, order) = await caller.CallAsync(api.GetOrder(connection, payload.PlatformOrderId, clock.GetUtcNow()), api.ReadOrder, ct);
         if (!order.Succeeded)
             return order.Error!.Retryable ? new JobResult.Failed($"{order.Error.Code}: {order.Error.Message}") : new JobResult.Abandoned($"{order.Error.Code}: {order.Error.Message}");
         // One order at a time, but committed in groups with the other fetches and single submissions of the moment.

@@ -70,13 +70,11 @@ public sealed partial class WriteBackDelivery(
         var notice = new ShipmentNotice(writeBack.PlatformOrderId, writeBack.CarrierCode, writeBack.TrackingNumber, writeBack.SubOrderIds);
         if (api!.PrepareShip(connection!, notice, now) is { } prepare)
         {
-            var prepared = await caller.SendAsync(prepare, ct);
-            var ready = prepared.StatusCode == 0 ? ApiResult<ShipmentNotice>.Fail(new ApiError("no-answer", prepared.Body, true)) : api.ReadPrepareShip(prepared, notice);
+            var (prepared, ready) = await caller.CallAsync(prepare, a => api.ReadPrepareShip(a, notice), ct);
             if (!ready.Succeeded) return Result(writeBack, job, "failed", prepared.StatusCode, prepared.Body, $"{ready.Error!.Code}: {ready.Error.Message}");
             notice = ready.Value!;
         }
-        var answer = await caller.SendAsync(api.Ship(connection!, notice, now), ct);
-        var shipped = answer.StatusCode == 0 ? ApiResult<string>.Fail(new ApiError("no-answer", answer.Body, true)) : api.ReadShip(answer);
+        var (answer, shipped) = await caller.CallAsync(api.Ship(connection!, notice, now), api.ReadShip, ct);
         return shipped.Succeeded
             ? new JobResult.Done
             {
