@@ -56,19 +56,7 @@ public sealed class IntakeBenchmark(IntakeOptions options)
             if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, null, serverDll, apiKey, http, ct));
             if (options.Postgres)
             {
-                string baseConnection, description;
-                if (options.PostgresConnection is { } pg)
-                {
-                    baseConnection = pg;
-                    description = $"PostgreSQL {await PostgresVersionAsync(pg, ct)} from --pg";
-                }
-                else
-                {
-                    Console.WriteLine("Starting a private PostgreSQL cluster (fsync on, default settings)...");
-                    cluster = await PostgresCluster.StartAsync(ct);
-                    baseConnection = cluster.ConnectionString;
-                    description = cluster.Description;
-                }
+                (var baseConnection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
                 runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (baseConnection, description), cluster is null ? null : cluster.CpuSeconds, serverDll, apiKey, http, ct));
             }
         }

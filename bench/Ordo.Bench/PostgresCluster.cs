@@ -26,6 +26,18 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres";
     public string Description { get; private set; } = "";
 
+    /// <summary>
+    /// The PostgreSQL a benchmark measures: the server given with <c>--pg</c>, or else a private cluster started here
+    /// (returned so the caller disposes of it).
+    /// </summary>
+    public static async Task<(string Connection, string Description, PostgresCluster? Cluster)> ForBenchmarkAsync(string? given, CancellationToken ct)
+    {
+        if (given is { } pg) return (pg, $"PostgreSQL {await IntakeBenchmark.PostgresVersionAsync(pg, ct)} from --pg", null);
+        Console.WriteLine("Starting a private PostgreSQL cluster (fsync on, default settings)...");
+        var cluster = await StartAsync(ct);
+        return (cluster.ConnectionString, cluster.Description, cluster);
+    }
+
     public static async Task<PostgresCluster> StartAsync(CancellationToken ct)
     {
         var bin = Directory.Exists("/usr/lib/postgresql")

@@ -26,23 +26,31 @@ public static class Report
     public static string Cpu(CpuSplit c) => string.Create(CultureInfo.InvariantCulture,
         $"{c.Server:0.00} / {c.LoadGenerator:0.00} / {(c.Database is { } d ? d.ToString("0.00", CultureInfo.InvariantCulture) : "-")} / {c.Other:0.00}");
 
+    /// <summary>The start every benchmark section shares: heading, the exact command, when and where it ran, and who shared the cores.</summary>
+    public static StringBuilder SectionStart(string heading, string commandLine, DateTimeOffset started, TimeSpan elapsed, MachineInfo machine, string sharing)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(heading);
+        sb.AppendLine();
+        sb.AppendLine("Measured with (from the repository root):");
+        sb.AppendLine();
+        sb.AppendLine("```sh");
+        sb.AppendLine(commandLine);
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} UTC ({elapsed.TotalMinutes:0.0} min) on {machine.Summary}."));
+        sb.AppendLine(sharing);
+        sb.AppendLine();
+        return sb;
+    }
+
     public static string IntakeSection(
         IntakeOptions options, MachineInfo machine, DateTimeOffset started, TimeSpan elapsed, string serverDll,
         IReadOnlyList<DatabaseRun> runs, IReadOnlyList<TargetResult> targets)
     {
         var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine(SectionHeading);
-        sb.AppendLine();
-        sb.AppendLine("Measured with (from the repository root):");
-        sb.AppendLine();
-        sb.AppendLine("```sh");
-        sb.AppendLine(options.CommandLine);
-        sb.AppendLine("```");
-        sb.AppendLine();
-        sb.AppendLine(string.Create(inv, $"Run {started:yyyy-MM-dd HH:mm} UTC ({elapsed.TotalMinutes:0.0} min) on {machine.Summary}."));
-        sb.AppendLine("The load generator runs on the same machine as the server and competes with it (and with PostgreSQL) for the same cores.");
-        sb.AppendLine();
+        var sb = SectionStart(SectionHeading, options.CommandLine, started, elapsed, machine,
+            "The load generator runs on the same machine as the server and competes with it (and with PostgreSQL) for the same cores.");
         sb.AppendLine("How: per database a fresh Ordo server (Release build, default configuration: demo data off, jobs on, default logging) " +
                       "on a free loopback port with an empty database, one shop and one SKU. Every order is distinct (own platformOrderId). " +
                       "Request bodies are serialised before timing; one HttpClient (SocketsHttpHandler, HTTP/1.1 keep-alive) with N concurrent " +

@@ -72,19 +72,7 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
             if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, serverDll, apiKey, http, ct));
             if (options.Postgres)
             {
-                string baseConnection, description;
-                if (options.PostgresConnection is { } pg)
-                {
-                    baseConnection = pg;
-                    description = $"PostgreSQL {await IntakeBenchmark.PostgresVersionAsync(pg, ct)} from --pg";
-                }
-                else
-                {
-                    Console.WriteLine("Starting a private PostgreSQL cluster (fsync on, default settings)...");
-                    cluster = await PostgresCluster.StartAsync(ct);
-                    baseConnection = cluster.ConnectionString;
-                    description = cluster.Description;
-                }
+                (var baseConnection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
                 runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (baseConnection, description), serverDll, apiKey, http, ct));
             }
         }
@@ -446,18 +434,8 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
     private string Section(MachineInfo machine, DateTimeOffset started, TimeSpan elapsed, IReadOnlyList<SyncRun> runs)
     {
         var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine(SectionHeading);
-        sb.AppendLine();
-        sb.AppendLine("Measured with (from the repository root):");
-        sb.AppendLine();
-        sb.AppendLine("```sh");
-        sb.AppendLine(options.CommandLine);
-        sb.AppendLine("```");
-        sb.AppendLine();
-        sb.AppendLine(string.Create(inv, $"Run {started:yyyy-MM-dd HH:mm} UTC ({elapsed.TotalMinutes:0.0} min) on {machine.Summary}."));
-        sb.AppendLine("The benchmark (pusher, fake platform API and webhook receiver) runs on the same machine as the server and competes with it for the same cores.");
-        sb.AppendLine();
+        var sb = Report.SectionStart(SectionHeading, options.CommandLine, started, elapsed, machine,
+            "The benchmark (pusher, fake platform API and webhook receiver) runs on the same machine as the server and competes with it for the same cores.");
         sb.AppendLine("How: per database a fresh Ordo server (Release build, default configuration: jobs on, default logging) on a free loopback port " +
                       "with an empty database; a fake Douyin open API (`src/Ordo.Simulator`, `DouyinFake` in `FakePlatformHost`) on another loopback port; " +
                       "a douyin shop connected to it (`apiBaseUrl` = the fake, `pushEnabled`, a one-day pull interval so that orders arrive only through their push); " +
