@@ -24,7 +24,11 @@ public sealed class OrdoDatabase : IAsyncDisposable
         Provider = provider;
         _sqlite = sqlite;
         _postgres = postgres;
+        Together = new GroupCommit(this);
     }
+
+    /// <summary>Small independent writes committed together with the others of the moment (see <see cref="GroupCommit"/>).</summary>
+    public GroupCommit Together { get; }
 
     public DatabaseProvider Provider { get; }
 
@@ -68,10 +72,15 @@ public sealed class OrdoDatabase : IAsyncDisposable
     // SQLite has one writer at a time, so Ordo keeps exactly one writing connection open for the life of the process,
     // used only under _sqliteWriter, with its settings applied once.
     private SqliteConnection? _sqliteWriterConnection;
+    // Its commands, kept from one transaction to the next: preparing a statement costs SQLite about as much as running
+    // a small one, and the writer runs the same few hundred statements all day.
+    private readonly Dictionary<string, DbCommand> _sqliteWriterCommands = new(StringComparer.Ordinal);
 
     private async Task<DbConnection> WriterConnectionAsync(CancellationToken ct)
     {
         if (_sqliteWriterConnection is { State: System.Data.ConnectionState.Open } open) return open;
+        foreach (var stale in _sqliteWriterCommands.Values) stale.Dispose();
+        _sqliteWriterCommands.Clear();
         var connection = new SqliteConnection(_sqlite);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
@@ -95,7 +104,7 @@ public sealed class OrdoDatabase : IAsyncDisposable
                 {
                     var connection = Provider == DatabaseProvider.Sqlite ? await WriterConnectionAsync(ct) : pooled = await OpenAsync(ct);
                     await using var transaction = await connection.BeginTransactionAsync(ct);
-                    var session = new DbSession(this, connection, transaction);
+                    var session = new DbSession(this, connection, transaction, pooled is null ? _sqliteWriterCommands : null);
                     try
                     {
                         var result = await work(session);
@@ -127,15 +136,50 @@ public sealed class OrdoDatabase : IAsyncDisposable
     /// <summary>Runs read-only work on its own connection, without a transaction.</summary>
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
     {
+        if (_sqlite is not null) return await ReadSqliteAsync(work, ct);
         await using var connection = await OpenAsync(ct);
         var session = new DbSession(this, connection, null);
         try { return await work(session); }
         finally { session.DisposeCommands(); }
     }
 
+    // SQLite readers are kept open with their commands, like the writer: reads are most of the statements Ordo runs
+    // (a shop looked up per push, the order list), and opening a connection and preparing its statements again each
+    // time cost more than the reads themselves. Between reads a connection holds no snapshot (no open transaction).
+    private sealed record SqliteReader(SqliteConnection Connection, Dictionary<string, DbCommand> Commands);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SqliteReader> _sqliteReaders = new();
+    private const int MaxIdleSqliteReaders = 16;
+
+    private async Task<T> ReadSqliteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        if (!_sqliteReaders.TryDequeue(out var reader))
+            reader = new SqliteReader((SqliteConnection)await OpenAsync(ct), new Dictionary<string, DbCommand>(StringComparer.Ordinal));
+        var reusable = false;
+        try
+        {
+            var result = await work(new DbSession(this, reader.Connection, null, reader.Commands));
+            reusable = reader.Connection.State == System.Data.ConnectionState.Open;
+            return result;
+        }
+        finally
+        {
+            // A connection whose work failed is not trusted again; nor is one more than the idle readers kept.
+            if (reusable && _sqliteReaders.Count < MaxIdleSqliteReaders) _sqliteReaders.Enqueue(reader);
+            else await CloseAsync(reader);
+        }
+    }
+
+    private static async ValueTask CloseAsync(SqliteReader reader)
+    {
+        foreach (var command in reader.Commands.Values) command.Dispose();
+        await reader.Connection.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
+        foreach (var command in _sqliteWriterCommands.Values) command.Dispose();
+        while (_sqliteReaders.TryDequeue(out var reader)) await CloseAsync(reader);
         if (_sqliteWriterConnection is not null) await _sqliteWriterConnection.DisposeAsync();
         if (_sqlite is not null) SqliteConnection.ClearAllPools();
         _sqliteWriter.Dispose();
@@ -160,7 +204,8 @@ public sealed class OrdoDatabase : IAsyncDisposable
 }
 
 /// <summary>One connection (and, for writes, one transaction) with small helpers for parameterised SQL.</summary>
-public sealed class DbSession(OrdoDatabase database, DbConnection connection, DbTransaction? transaction)
+public sealed class DbSession(OrdoDatabase database, DbConnection connection, DbTransaction? transaction,
+    Dictionary<string, DbCommand>? connectionCommands = null)
 {
     private List<Action>? _afterCommit;
 
@@ -180,14 +225,17 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     internal void RunAfterCommit() => _afterCommit?.ForEach(a => a());
 
-    // Commands are kept per SQL text for the life of the session: a statement run for every order of a batch is
-    // prepared once (SQLite keeps the prepared statement on the command; Npgsql auto-prepares on the connection).
-    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    // Commands are kept per SQL text for the life of the session, or of the connection when it lives on (SQLite's
+    // connections): a statement run for every order of a batch is prepared once (SQLite keeps the prepared statement on the
+    // command; Npgsql auto-prepares on the connection).
+    private readonly Dictionary<string, DbCommand> _commands = connectionCommands ?? new(StringComparer.Ordinal);
+    private readonly int _maxCommands = connectionCommands is null ? 64 : 512;
 
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         if (_commands.TryGetValue(sql, out var cached) && cached.Parameters.Count == parameters.Length)
         {
+            cached.Transaction = transaction;
             // The same SQL passes its parameters in the same order: set them by position (a lookup by name is a
             // linear scan in Microsoft.Data.Sqlite, quadratic for a multi-row statement).
             for (var i = 0; i < parameters.Length; i++)
@@ -208,7 +256,7 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
             p.Value = Database.ToDb(value);
             command.Parameters.Add(p);
         }
-        if (!_commands.ContainsKey(sql) && _commands.Count < 64) _commands[sql] = command;
+        if (!_commands.ContainsKey(sql) && _commands.Count < _maxCommands) _commands[sql] = command;
         return command;
     }
 
@@ -223,6 +271,7 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     internal void DisposeCommands()
     {
+        if (connectionCommands is not null) return;   // they live on with their connection
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
     }
@@ -265,7 +314,19 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 /// <summary>Typed access to the current row by column name, converting provider types (instants, booleans).</summary>
 public sealed class Row(OrdoDatabase database, DbDataReader reader)
 {
-    private int Ordinal(string column) => reader.GetOrdinal(column);
+    // Column positions by name, read once per result: Microsoft.Data.Sqlite's GetOrdinal asks SQLite for every
+    // column's name on each call, which made mapping a wide row cost more than reading it.
+    private Dictionary<string, int>? _ordinals;
+
+    private int Ordinal(string column)
+    {
+        if (_ordinals is null)
+        {
+            _ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < reader.FieldCount; i++) _ordinals.TryAdd(reader.GetName(i), i);
+        }
+        return _ordinals.TryGetValue(column, out var ordinal) ? ordinal : reader.GetOrdinal(column);   // the provider names a missing column
+    }
     public bool IsNull(string column) => reader.IsDBNull(Ordinal(column));
     public string String(string column) => reader.GetString(Ordinal(column));
     public string? StringOrNull(string column) => IsNull(column) ? null : String(column);

@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+
+namespace Ordo.Data;
+
+/// <summary>
+/// Group commit for small independent writes (a push kept with its fetch job, a job's outcome): writes requested
+/// while a transaction is being committed wait and are then committed together, one transaction per group instead of
+/// one per write. A busy server is limited by commits (SQLite has one writer; PostgreSQL flushes its log per commit),
+/// an idle one loses nothing: a lone write is committed at once. Each caller returns when its own write is committed.
+/// If a group fails, each of its writes is committed alone, so one bad write fails only its own caller.
+/// A write may therefore run more than once (as with <see cref="OrdoDatabase.WriteAsync{T}"/>): database work only.
+/// </summary>
+public sealed class GroupCommit(OrdoDatabase database, int maxGroup = 64)
+{
+    private sealed record Pending(Func<DbSession, Task> Work, TaskCompletionSource Done);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private int _committing;
+
+    /// <summary>Commits <paramref name="work"/> with whatever else is waiting; returns once it is committed.</summary>
+    public Task WriteAsync(Func<DbSession, Task> work, CancellationToken ct = default)
+    {
+        var pending = new Pending(work, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(pending);
+        StartCommitterIfIdle();
+        // A cancelled caller stops waiting; its write, already queued, is still committed (or not) with its group.
+        return pending.Done.Task.WaitAsync(ct);
+    }
+
+    // One committer at a time: while it commits a group, the next group gathers.
+    private void StartCommitterIfIdle()
+    {
+        if (Interlocked.CompareExchange(ref _committing, 1, 0) == 0) _ = Task.Run(CommitAllAsync, CancellationToken.None);
+    }
+
+    private async Task CommitAllAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var group = new List<Pending>(maxGroup);
+                while (group.Count < maxGroup && _queue.Reader.TryRead(out var next)) group.Add(next);
+                if (group.Count == 0) return;
+                await CommitAsync(group);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _committing, 0);
+            // A write queued after the last read but before the flag was cleared must not wait for the next caller.
+            if (_queue.Reader.Count > 0) StartCommitterIfIdle();
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> group)
+    {
+        try
+        {
+            await database.WriteAsync(async s => { foreach (var p in group) await p.Work(s); }, CancellationToken.None);
+            foreach (var p in group) p.Done.TrySetResult();
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            foreach (var p in group) await CommitAsync([p]);
+        }
+        catch (Exception ex)
+        {
+            group[0].Done.TrySetException(ex);
+        }
+    }
+}
