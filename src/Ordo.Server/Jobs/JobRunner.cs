@@ -119,79 +119,19 @@ public sealed partial class JobRunner(
         var retryAt = result is JobResult.Failed && job.Attempts < job.MaxAttempts && handler is not null
             ? now + handler.RetryDelay(job.Attempts)
             : (DateTimeOffset?)null;
-        await RecordAsync(new Outcome(job, result, error, retryAt, now, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+        // Outcomes of runs that finish together are committed together: a busy queue (a fetch and a webhook per
+        // pushed order) is otherwise limited by one commit per job.
+        await database.Together.WriteAsync(async s =>
+        {
+            if (result.Record is not null) await result.Record(s);
+            if (error is null) await JobStore.CompleteAsync(s, job.Id, _owner, now);
+            else await JobStore.FailAsync(s, job.Id, _owner, error, now, retryAt);
+        }, CancellationToken.None);
         if (error is not null && retryAt is null)
         {
             LogGaveUp(job.Id, job.Kind, job.Attempts, error);
             if (handler is not null) await handler.GaveUpAsync(job, error, CancellationToken.None);
         }
-    }
-
-    /// <summary>A finished run to record: the handler's extra writes and the job's new state.</summary>
-    private sealed record Outcome(Job Job, JobResult Result, string? Error, DateTimeOffset? RetryAt, DateTimeOffset Now, TaskCompletionSource Done);
-
-    // Outcomes of runs that finish together are committed together (group commit), as intake does for orders: one
-    // transaction per group instead of one per job, which is what a busy queue (a fetch and a webhook per pushed
-    // order) is limited by, PostgreSQL flushing its log per commit and SQLite having one writer.
-    private readonly System.Threading.Channels.Channel<Outcome> _outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>();
-    private int _recorders;
-    private const int MaxOutcomesPerCommit = 64;
-
-    private async Task RecordAsync(Outcome outcome)
-    {
-        _outcomes.Writer.TryWrite(outcome);
-        if (Interlocked.Increment(ref _recorders) == 1) _ = Task.Run(DrainOutcomesAsync, CancellationToken.None);
-        else Interlocked.Decrement(ref _recorders);
-        await outcome.Done.Task;
-    }
-
-    private async Task DrainOutcomesAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var group = new List<Outcome>(MaxOutcomesPerCommit);
-                while (group.Count < MaxOutcomesPerCommit && _outcomes.Reader.TryRead(out var next)) group.Add(next);
-                if (group.Count == 0) return;
-                try
-                {
-                    await database.WriteAsync(s => WriteOutcomesAsync(s, group), CancellationToken.None);
-                    foreach (var o in group) o.Done.TrySetResult();
-                }
-                catch (Exception) when (group.Count > 1)
-                {
-                    // One outcome's writes failed the group: record each alone, so the others are not lost with it.
-                    foreach (var o in group)
-                    {
-                        try
-                        {
-                            await database.WriteAsync(s => WriteOutcomesAsync(s, [o]), CancellationToken.None);
-                            o.Done.TrySetResult();
-                        }
-                        catch (Exception ex) { o.Done.TrySetException(ex); }
-                    }
-                }
-                catch (Exception ex) { group[0].Done.TrySetException(ex); }
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _recorders);
-            if (_outcomes.Reader.Count > 0 && Interlocked.Increment(ref _recorders) == 1) _ = Task.Run(DrainOutcomesAsync, CancellationToken.None);
-            else if (_outcomes.Reader.Count > 0) Interlocked.Decrement(ref _recorders);
-        }
-    }
-
-    private async Task<bool> WriteOutcomesAsync(DbSession s, IReadOnlyList<Outcome> outcomes)
-    {
-        foreach (var o in outcomes)
-        {
-            if (o.Result.Record is not null) await o.Result.Record(s);
-            if (o.Error is null) await JobStore.CompleteAsync(s, o.Job.Id, _owner, o.Now);
-            else await JobStore.FailAsync(s, o.Job.Id, _owner, o.Error, o.Now, o.RetryAt);
-        }
-        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job loop failed; retrying after the poll interval")]

@@ -70,6 +70,20 @@ public sealed partial class SecretBox
     public string? Open(string? sealedText)
     {
         if (sealedText is null) return null;
+        if (_opened.TryGetValue(sealedText, out var known)) return known;
+        var plainText = OpenUncached(sealedText);
+        if (_opened.Count >= MaxOpened) _opened.Clear();
+        _opened[sealedText] = plainText;
+        return plainText;
+    }
+
+    // Opened secrets by their sealed text: a shop's secret is opened for every push and every call to its platform,
+    // and the same sealed text always opens to the same secret. Bounded: a few per shop.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _opened = new(StringComparer.Ordinal);
+    private const int MaxOpened = 10_000;
+
+    private string OpenUncached(string sealedText)
+    {
         if (!sealedText.StartsWith(Version, StringComparison.Ordinal))
             throw new CryptographicException("not a sealed secret (expected the v1: prefix)");
         var input = Convert.FromBase64String(sealedText[Version.Length..]);

@@ -30,8 +30,9 @@ public static partial class PushHooks
             var body = await ReadBodyAsync(http.Request, ct);
             if (body is null) return Problems.Result(413, "Push too large", $"the body exceeds {MaxBodyBytes} bytes", "$");
             var remote = http.Connection.RemoteIpAddress?.ToString();
-            Task Record(string outcome, string? reason, int count = 0) => db.WriteAsync(s => PushAttemptStore.AddAsync(s, clock.GetUtcNow(),
-                platform, shopCode, outcome, reason, count, Convert.ToHexStringLower(SHA256.HashData(body)), Encoding.UTF8.GetString(body), remote), ct);
+            Task RecordAsync(DbSession s, string outcome, string? reason, int count = 0) => PushAttemptStore.AddAsync(s, clock.GetUtcNow(),
+                platform, shopCode, outcome, reason, count, Convert.ToHexStringLower(SHA256.HashData(body)), Encoding.UTF8.GetString(body), remote);
+            Task Record(string outcome, string? reason) => db.Together.WriteAsync(s => RecordAsync(s, outcome, reason), ct);
 
             var shop = await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, shopCode), ct);
             if (shop is null || !Platforms.TryParse(platform, out var p) || shop.Platform != p)
@@ -89,18 +90,21 @@ public static partial class PushHooks
                 await intake.SubmitNativeAsync(shop, withOrder.Select(m => m.Order!.Value.GetRawText()).ToList(), "push:" + platform,
                     new Actor(ActorKind.Channel, platform), ct);
             var idsOnly = messages.Where(m => m.Order is null).ToList();
-            if (idsOnly.Count > 0)
-                await db.WriteAsync(async s =>
+            // The messages are kept, their fetches queued and the attempt recorded in one transaction, committed
+            // together with the other pushes of the moment: an acknowledged push is never lost.
+            await db.Together.WriteAsync(async s =>
+            {
+                var now = clock.GetUtcNow();
+                if (idsOnly.Count > 0)
                 {
-                    // The message is kept and its fetch queued in one transaction: an acknowledged push is never lost.
-                    var now = clock.GetUtcNow();
                     var ids = await InboxStore.AddManyAsync(s, idsOnly.Select(m => new NewInboxItem("push:" + platform,
                         System.Text.Json.JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
                         InboxFormat.PushMessage(platform), platform, shopCode)).ToList(), now);
                     for (var i = 0; i < idsOnly.Count; i++)
                         await FetchOrder.EnqueueAsync(s, new FetchJobPayload(shopCode, idsOnly[i].PlatformOrderId, ids[i]), now);
-                }, ct);
-            await Record(PushOutcome.Accepted, null, messages.Count);
+                }
+                await RecordAsync(s, PushOutcome.Accepted, null, messages.Count);
+            }, ct);
             var ack = format.Acknowledgement;
             return Results.Content(ack, ack.StartsWith('<') ? "text/xml" : "application/json");
         })
