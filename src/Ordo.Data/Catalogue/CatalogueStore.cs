@@ -12,12 +12,15 @@ public sealed record Shop(long Id, Platform Platform, string Code, string Name, 
     public string? ApiBaseUrl { get; init; }
     public int PullIntervalSeconds { get; init; } = 60;
     public bool PushEnabled { get; init; }
+    /// <summary>The platform's own id of the shop where a push feed names shops by it (the Pinduoduo mall id for PMC).</summary>
+    public string? PlatformShopId { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
 /// <summary>How a shop is connected to its platform; secrets already sealed by the caller. Null keeps the stored value.</summary>
 public sealed record ShopConnection(
-    string? AppKey, string? AppSecretSealed, string? AccessTokenSealed, string? ApiBaseUrl, int? PullIntervalSeconds, bool? PushEnabled);
+    string? AppKey, string? AppSecretSealed, string? AccessTokenSealed, string? ApiBaseUrl, int? PullIntervalSeconds, bool? PushEnabled,
+    string? PlatformShopId = null);
 public sealed record Sku(long Id, string Code, string Name, DateTimeOffset CreatedAt);
 
 /// <summary>The minimal catalogue the foundation needs: shops (which platform an order may come from) and merchant SKUs.</summary>
@@ -36,14 +39,19 @@ public static class CatalogueStore
             UPDATE shops SET app_key = COALESCE(@key, app_key), app_secret = COALESCE(@secret, app_secret),
                    access_token = COALESCE(@token, access_token), api_base_url = COALESCE(@url, api_base_url),
                    pull_interval_seconds = COALESCE(@interval, pull_interval_seconds), push_enabled = COALESCE(@push, push_enabled),
-                   updated_at = @now
+                   platform_shop_id = COALESCE(@psid, platform_shop_id), updated_at = @now
             WHERE code = @code RETURNING *
             """,
             MapShop, ("key", c.AppKey), ("secret", c.AppSecretSealed), ("token", c.AccessTokenSealed), ("url", c.ApiBaseUrl),
-            ("interval", c.PullIntervalSeconds), ("push", c.PushEnabled), ("now", now), ("code", code));
+            ("interval", c.PullIntervalSeconds), ("push", c.PushEnabled), ("psid", c.PlatformShopId), ("now", now), ("code", code));
 
     public static Task<Shop?> FindShopAsync(DbSession s, string code) =>
         s.SingleOrDefaultAsync("SELECT * FROM shops WHERE code = @c", MapShop, ("c", code));
+
+    /// <summary>The shop of <paramref name="platform"/> that the platform knows as <paramref name="platformShopId"/> under app <paramref name="appKey"/>.</summary>
+    public static Task<Shop?> FindShopByPlatformIdAsync(DbSession s, Platform platform, string appKey, string platformShopId) =>
+        s.SingleOrDefaultAsync("SELECT * FROM shops WHERE platform = @p AND platform_shop_id = @id AND app_key = @key ORDER BY id LIMIT 1", MapShop,
+            ("p", platform.Name()), ("id", platformShopId), ("key", appKey));
 
     public static Task<List<Shop>> ListShopsAsync(DbSession s) => s.QueryAsync("SELECT * FROM shops ORDER BY code", MapShop);
 
@@ -78,6 +86,7 @@ public static class CatalogueStore
         ApiBaseUrl = r.StringOrNull("api_base_url"),
         PullIntervalSeconds = r.Int("pull_interval_seconds"),
         PushEnabled = r.Bool("push_enabled"),
+        PlatformShopId = r.StringOrNull("platform_shop_id"),
         UpdatedAt = r.InstantOrNull("updated_at"),
     };
 

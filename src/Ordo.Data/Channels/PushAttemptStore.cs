@@ -41,3 +41,24 @@ public static class PushAttemptStore
                 r.StringOrNull("reason"), r.Int("message_count"), r.String("body_sha256"), r.String("body_excerpt"), r.StringOrNull("remote_address")),
             ("shop", shopCode), ("outcome", outcome), ("limit", Math.Clamp(limit, 1, 200)));
 }
+
+/// <summary>
+/// The id-only push messages already taken, per shop: a message is kept and fetched only by the transaction whose insert
+/// here succeeds, so redeliveries and a message reaching several instances are recognised. Safe under concurrency: on
+/// PostgreSQL a second insert of the same key waits for the first transaction and then does nothing.
+/// </summary>
+public static class PushMessageStore
+{
+    /// <summary>Claims the message; false when it was taken before (by this or another instance).</summary>
+    public static async Task<bool> TryClaimAsync(DbSession s, string shopCode, string messageId, string platformOrderId, DateTimeOffset now) =>
+        await s.SingleOrDefaultAsync(
+            """
+            INSERT INTO push_messages (shop_code, message_id, platform_order_id, received_at) VALUES (@shop, @id, @poid, @now)
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """,
+            r => r.String("message_id"), ("shop", shopCode), ("id", messageId), ("poid", platformOrderId), ("now", now)) is not null;
+
+    public static Task LinkInboxAsync(DbSession s, string shopCode, string messageId, string platformOrderId, long inboxId) =>
+        s.ExecuteAsync("UPDATE push_messages SET inbox_id = @inbox WHERE shop_code = @shop AND message_id = @id AND platform_order_id = @poid",
+            ("inbox", inboxId), ("shop", shopCode), ("id", messageId), ("poid", platformOrderId));
+}

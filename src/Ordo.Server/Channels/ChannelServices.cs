@@ -39,6 +39,7 @@ public static class ChannelServices
         services.AddSingleton<IPlatformApi, WooCommerceApi>();
         services.AddSingleton<IPushFormat, WooCommerceWebhook>();
         services.AddSingleton<ChannelRegistry>();
+        services.AddSingleton<PushReceiver>();
         services.AddHttpClient(PlatformCaller.HttpClientName);
         services.AddSingleton<PlatformCaller>();
         services.AddSingleton<Jobs.IJobHandler, PullSync>();

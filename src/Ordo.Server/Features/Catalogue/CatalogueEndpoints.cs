@@ -34,7 +34,7 @@ public static class CatalogueEndpoints
                 : Results.Json(ShopView(shop), ApiJson.Options, statusCode: 201);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("CreateShop")
-        .WithSummary("Register a shop (platform, code, name) and optionally connect it (appKey, appSecret, accessToken, apiBaseUrl, pullIntervalSeconds, pushEnabled).");
+        .WithSummary("Register a shop (platform, code, name) and optionally connect it (appKey, appSecret, accessToken, apiBaseUrl, pullIntervalSeconds, pushEnabled, platformShopId).");
 
         api.MapMethods("/shops/{code}", ["PATCH"], async (string code, HttpContext http, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct) =>
         {
@@ -96,10 +96,10 @@ public static class CatalogueEndpoints
     {
         platform = shop.Platform.Name(), shop.Code, shop.Name, shop.CreatedAt, shop.AppKey,
         hasAppSecret = shop.AppSecretSealed is not null, hasAccessToken = shop.AccessTokenSealed is not null,
-        shop.ApiBaseUrl, shop.PullIntervalSeconds, shop.PushEnabled, pushPath = $"/hooks/{shop.Platform.Name()}/{shop.Code}", shop.UpdatedAt,
+        shop.ApiBaseUrl, shop.PullIntervalSeconds, shop.PushEnabled, shop.PlatformShopId, pushPath = $"/hooks/{shop.Platform.Name()}/{shop.Code}", shop.UpdatedAt,
     };
 
-    private static readonly string[] ConnectionFields = ["appKey", "appSecret", "accessToken", "apiBaseUrl", "pullIntervalSeconds", "pushEnabled"];
+    private static readonly string[] ConnectionFields = ["appKey", "appSecret", "accessToken", "apiBaseUrl", "pullIntervalSeconds", "pushEnabled", "platformShopId"];
 
     /// <summary>Reads the connection fields present in <paramref name="body"/> (none present: null), sealing the secrets.</summary>
     private static (ShopConnection? Connection, IResult? Problem) ReadConnection(System.Text.Json.JsonElement body, SecretBox secrets)
@@ -118,6 +118,7 @@ public static class CatalogueEndpoints
         var appSecret = Text("appSecret", 1024, out var p2); if (p2 is not null) return (null, p2);
         var accessToken = Text("accessToken", 4096, out var p3); if (p3 is not null) return (null, p3);
         var apiBaseUrl = Text("apiBaseUrl", 512, out var p4); if (p4 is not null) return (null, p4);
+        var platformShopId = Text("platformShopId", 64, out var p5); if (p5 is not null) return (null, p5);
         if (apiBaseUrl is not null && (!Uri.TryCreate(apiBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
             return (null, Problems.Result(422, "Invalid shop connection", $"apiBaseUrl '{apiBaseUrl}' must be an absolute http or https URL", "apiBaseUrl"));
         int? interval = null;
@@ -134,7 +135,7 @@ public static class CatalogueEndpoints
                 return (null, Problems.Result(422, "Invalid shop connection", "pushEnabled must be true or false", "pushEnabled"));
             push = pe.GetBoolean();
         }
-        return (new ShopConnection(appKey, secrets.Seal(appSecret), secrets.Seal(accessToken), apiBaseUrl, interval, push), null);
+        return (new ShopConnection(appKey, secrets.Seal(appSecret), secrets.Seal(accessToken), apiBaseUrl, interval, push, platformShopId), null);
     }
 
     /// <summary>Codes are identifiers people type and platforms echo: 1–64 visible ASCII characters without spaces or slashes.</summary>

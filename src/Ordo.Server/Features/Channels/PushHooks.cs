@@ -1,13 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using Ordo.Core.Channels;
 using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Data.Channels;
-using Ordo.Data.Inbox;
 using Ordo.Server.Channels;
-using Ordo.Server.Features.Orders;
 using Ordo.Server.Security;
 
 namespace Ordo.Server.Features.Channels;
@@ -17,7 +14,8 @@ namespace Ordo.Server.Features.Channels;
 /// documented signature with the shop's credentials (not an Ordo API key). A push that fails authentication gets 401
 /// and nothing is processed, but the attempt is recorded. Messages that carry the full order are taken in through the
 /// platform's adapter; messages that carry only ids are kept in the inbox (format <c>{platform}.push</c>) and the full
-/// order is fetched through the platform's API by a job queued in the same transaction.
+/// order is fetched through the platform's API by a job queued in the same transaction (<see cref="PushReceiver"/>, which
+/// WebSocket feeds such as Pinduoduo PMC share).
 /// </summary>
 public static partial class PushHooks
 {
@@ -25,14 +23,12 @@ public static partial class PushHooks
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/hooks/{platform}/{shopCode}", async (string platform, string shopCode, HttpContext http, OrdoDatabase db,
-            SecretBox secrets, ChannelRegistry channels, OrderIntake intake, TimeProvider clock, ILoggerFactory logs, CancellationToken ct) =>
+            SecretBox secrets, ChannelRegistry channels, PushReceiver receiver, ILoggerFactory logs, CancellationToken ct) =>
         {
             var body = await ReadBodyAsync(http.Request, ct);
             if (body is null) return Problems.Result(413, "Push too large", $"the body exceeds {MaxBodyBytes} bytes", "$");
-            var remote = http.Connection.RemoteIpAddress?.ToString();
-            Task RecordAsync(DbSession s, string outcome, string? reason, int count = 0) => PushAttemptStore.AddAsync(s, clock.GetUtcNow(),
-                platform, shopCode, outcome, reason, count, Convert.ToHexStringLower(SHA256.HashData(body)), Encoding.UTF8.GetString(body), remote);
-            Task Record(string outcome, string? reason) => db.Together.WriteAsync(s => RecordAsync(s, outcome, reason), ct);
+            var origin = new PushOrigin(platform, "push:" + platform, http.Connection.RemoteIpAddress?.ToString());
+            Task Record(string outcome, string? reason) => receiver.RecordAsync(origin, shopCode, body, outcome, reason, ct);
 
             var shop = await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, shopCode), ct);
             if (shop is null || !Platforms.TryParse(platform, out var p) || shop.Platform != p)
@@ -76,35 +72,13 @@ public static partial class PushHooks
             var read = format.Read(request, credentials);
             if (!read.Succeeded)
             {
-                var text = Encoding.UTF8.GetString(body);
                 var problem = read.Errors[0];
-                var kept = await intake.RejectEnvelopeAsync(text, "push:" + platform, problem, ct);
-                await Record(PushOutcome.Unreadable, $"{problem.Field} {problem.Reason} (inbox item {kept})");
+                var kept = await receiver.RejectAsync(origin, shopCode, body, problem, ct);
                 return Problems.Result(400, "Push not readable", $"{problem.Field} {problem.Reason}; the body is kept as inbox item {kept}", problem.Field,
                     read.Errors, new Dictionary<string, object?> { ["inboxId"] = kept });
             }
 
-            var messages = read.Value!.Messages;
-            var withOrder = messages.Where(m => m.Order is not null).ToList();
-            if (withOrder.Count > 0)
-                await intake.SubmitNativeAsync(shop, withOrder.Select(m => m.Order!.Value.GetRawText()).ToList(), "push:" + platform,
-                    new Actor(ActorKind.Channel, platform), ct);
-            var idsOnly = messages.Where(m => m.Order is null).ToList();
-            // The messages are kept, their fetches queued and the attempt recorded in one transaction, committed
-            // together with the other pushes of the moment: an acknowledged push is never lost.
-            await db.Together.WriteAsync(async s =>
-            {
-                var now = clock.GetUtcNow();
-                if (idsOnly.Count > 0)
-                {
-                    var ids = await InboxStore.AddManyAsync(s, idsOnly.Select(m => new NewInboxItem("push:" + platform,
-                        System.Text.Json.JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
-                        InboxFormat.PushMessage(platform), platform, shopCode)).ToList(), now);
-                    for (var i = 0; i < idsOnly.Count; i++)
-                        await FetchOrder.EnqueueAsync(s, new FetchJobPayload(shopCode, idsOnly[i].PlatformOrderId, ids[i]), now);
-                }
-                await RecordAsync(s, PushOutcome.Accepted, null, messages.Count);
-            }, ct);
+            await receiver.AcceptAsync(origin, shop, body, read.Value!.Messages, ct);
             var ack = format.Acknowledgement;
             return Results.Content(ack, ack.StartsWith('<') ? "text/xml" : "application/json");
         })
