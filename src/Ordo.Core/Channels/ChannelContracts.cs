@@ -69,3 +69,28 @@ public interface IPushFormat
     /// <summary>The body the platform expects back when the push was taken (content type application/json unless it starts with '&lt;').</summary>
     string Acknowledgement { get; }
 }
+
+/// <summary>
+/// One frame of a push feed as a transport received it on a connection Ordo holds (a WebSocket authenticated when it
+/// was opened, so frames carry no signature): the messages it carries (or why they cannot be read), the platform's own
+/// id of the shop it is addressed to (<c>null</c> when unreadable), and the reply the platform expects once the messages
+/// are durably kept (<c>null</c> when none is due or the frame is too broken to answer).
+/// </summary>
+public sealed record PushFeedFrame(ParseResult<PushBatch> Read, string? PlatformShopId, string? Reply)
+{
+    /// <summary>A frame that carries no event (heartbeat, ack): nothing to keep, nothing to answer.</summary>
+    public bool IsControl => Read.Succeeded && Read.Value!.Messages.Count == 0 && Reply is null;
+}
+
+/// <summary>
+/// A platform's push feed format: frames that arrive on a connection Ordo holds instead of HTTP requests to the hook
+/// (Pinduoduo PMC, Taobao TMC). Its messages are the ones the same class reads as <see cref="IPushFormat"/> when a
+/// relay forwards them over HTTP, so the handling after reading is shared. Pure: no I/O, never throws.
+/// </summary>
+public interface IPushFeedFormat
+{
+    IReadOnlyList<Platform> Platforms { get; }
+
+    /// <summary>Reads one frame received at <paramref name="now"/> (the time its reply carries).</summary>
+    PushFeedFrame ReadFrame(byte[] frame, DateTimeOffset now);
+}

@@ -15,7 +15,7 @@ namespace Ordo.Core.Channels.Pinduoduo;
 /// Messages carry only the order number (<c>tid</c>); Ordo fetches the order with <c>pdd.order.information.get</c>.
 /// Heartbeat and Ack frames carry no event and are skipped.
 /// </summary>
-public sealed class PinduoduoPmcMessages : IPushFormat
+public sealed class PinduoduoPmcMessages : IPushFormat, IPushFeedFormat
 {
     public const string SignatureHeader = "X-Relay-Sign";
     public const string MessageHost = "wss://message-api.pinduoduo.com";
@@ -52,17 +52,39 @@ public sealed class PinduoduoPmcMessages : IPushFormat
             : PushVerification.Refused($"the {SignatureHeader} header does not match the body");
     }
 
-    public ParseResult<PushBatch> Read(PushRequest request, ShopCredentials credentials)
+    public ParseResult<PushBatch> Read(PushRequest request, ShopCredentials credentials) => ReadBody(request.Body, null);
+
+    /// <summary>
+    /// One frame as the PMC WebSocket delivers it: its messages, the <c>mallID</c> it is addressed to, and its Ack frame.
+    /// A Common frame whose content cannot be read is still answered when its envelope (id, type, mallID) can be,
+    /// so PMC does not redeliver a frame that will never read better; Ordo keeps it as rejected.
+    /// </summary>
+    public PushFeedFrame ReadFrame(byte[] frame, DateTimeOffset now)
+    {
+        string? mallId = null, ack = null;
+        var read = ReadBody(frame, root =>
+        {
+            if (root.ValueKind != JsonValueKind.Object) return;
+            ack = AckFrameFor(root, now);
+            if (NativeReader.Get(root, "message") is { ValueKind: JsonValueKind.Object } message)
+                mallId = new NativeReader().String(message, "mallID", "message", maxLength: 32);
+        });
+        return new PushFeedFrame(read, mallId, ack);
+    }
+
+    /// <summary>Reads a body of one frame or an array of frames; <paramref name="inspect"/> sees the parsed root first.</summary>
+    private static ParseResult<PushBatch> ReadBody(byte[] body, Action<JsonElement>? inspect)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(request.Body); }
+        try { document = JsonDocument.Parse(body); }
         catch (JsonException ex)
         {
-            return ParseResult<PushBatch>.Fail([new FieldError("$", $"not valid JSON: {ex.Message}", NativeReader.Fragment(Encoding.UTF8.GetString(request.Body)))]);
+            return ParseResult<PushBatch>.Fail([new FieldError("$", $"not valid JSON: {ex.Message}", NativeReader.Fragment(Encoding.UTF8.GetString(body)))]);
         }
 
         using (document)
         {
+            inspect?.Invoke(document.RootElement);
             var r = new NativeReader();
             var messages = new List<PushMessage>();
             var root = document.RootElement;
@@ -160,10 +182,14 @@ public sealed class PinduoduoPmcMessages : IPushFormat
         Convert.ToBase64String(Encoding.ASCII.GetBytes(
             Signing.Md5Hex(clientId + timestampMillis.ToString(CultureInfo.InvariantCulture) + clientSecret)));
 
-    /// <summary>The PMC WebSocket address for a connection opened at <paramref name="now"/>: <c>wss://message-api.pinduoduo.com/message/{client_id}/{ts_ms}/{signature}</c>.</summary>
-    public static string ConnectionUrl(string clientId, string clientSecret, DateTimeOffset now)
+    /// <summary>
+    /// The PMC WebSocket address for a connection opened at <paramref name="now"/>:
+    /// <c>wss://message-api.pinduoduo.com/message/{client_id}/{ts_ms}/{signature}</c> (the facts file's reading, not
+    /// marked [U]; the frame and Ack layouts are). <paramref name="baseAddress"/> replaces the scheme and host (a local fake).
+    /// </summary>
+    public static string ConnectionUrl(string clientId, string clientSecret, DateTimeOffset now, string baseAddress = MessageHost)
     {
         var ms = now.ToUnixTimeMilliseconds();
-        return $"{MessageHost}/message/{Uri.EscapeDataString(clientId)}/{ms.ToString(CultureInfo.InvariantCulture)}/{ConnectionSignature(clientId, ms, clientSecret)}";
+        return $"{baseAddress.TrimEnd('/')}/message/{Uri.EscapeDataString(clientId)}/{ms.ToString(CultureInfo.InvariantCulture)}/{ConnectionSignature(clientId, ms, clientSecret)}";
     }
 }

@@ -16,7 +16,7 @@ namespace Ordo.Core.Channels.Taobao;
 /// </para>
 /// Messages carry ids only: Ordo fetches the trade with <c>taobao.trade.fullinfo.get</c>. Pure and thread-safe.
 /// </summary>
-public sealed class TaobaoTmcMessages : IPushFormat
+public sealed class TaobaoTmcMessages : IPushFormat, IPushFeedFormat
 {
     public const string SignatureHeader = "X-Relay-Sign";
 
@@ -82,14 +82,37 @@ public sealed class TaobaoTmcMessages : IPushFormat
         return PushVerification.Ok;
     }
 
-    public ParseResult<PushBatch> Read(PushRequest request, ShopCredentials credentials)
+    public ParseResult<PushBatch> Read(PushRequest request, ShopCredentials credentials) => ReadBody(request.Body);
+
+    /// <summary>
+    /// One TMC message as a WebSocket transport would receive it, addressed to the seller's <c>user_id</c>. There is no
+    /// TMC transport yet: the handshake is not documented in the facts [U], so TMC still reaches Ordo through the relay.
+    /// The reply is null for the same reason: TMC's confirm frame is part of that undocumented protocol [U].
+    /// </summary>
+    public PushFeedFrame ReadFrame(byte[] frame, DateTimeOffset now)
+    {
+        string? userId = null;
+        try
+        {
+            using var document = JsonDocument.Parse(frame);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+                userId = new NativeReader().String(document.RootElement, "user_id", "", maxLength: 32);
+        }
+        catch (JsonException)
+        {
+            // Unreadable: ReadBody says why.
+        }
+        return new PushFeedFrame(ReadBody(frame), userId, null);
+    }
+
+    private static ParseResult<PushBatch> ReadBody(byte[] body)
     {
         var r = new NativeReader();
         JsonDocument document;
-        try { document = JsonDocument.Parse(request.Body); }
+        try { document = JsonDocument.Parse(body); }
         catch (JsonException ex)
         {
-            r.Error("$", $"the body is not valid JSON: {ex.Message}", System.Text.Encoding.UTF8.GetString(request.Body));
+            r.Error("$", $"the body is not valid JSON: {ex.Message}", System.Text.Encoding.UTF8.GetString(body));
             return ParseResult<PushBatch>.Fail(r.Errors.ToList());
         }
         using (document)
