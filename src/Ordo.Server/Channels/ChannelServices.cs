@@ -40,6 +40,8 @@ public static class ChannelServices
         services.AddSingleton<IPushFormat, WooCommerceWebhook>();
         services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<PushReceiver>();
+        services.AddSingleton<IPushTransport, PinduoduoPmcTransport>();
+        services.AddHostedService<PushTransportHost>();
         services.AddHttpClient(PlatformCaller.HttpClientName);
         services.AddSingleton<PlatformCaller>();
         services.AddSingleton<Jobs.IJobHandler, PullSync>();

@@ -70,4 +70,26 @@ public sealed class ChannelOptions
     public int WriteBackMaxAttempts { get; set; } = 5;
     /// <summary>Timeout of one call to a platform API.</summary>
     public double ApiTimeoutSeconds { get; set; } = 20;
+    public PinduoduoChannelOptions Pinduoduo { get; set; } = new();
+}
+
+public sealed class PinduoduoChannelOptions
+{
+    public PmcOptions Pmc { get; set; } = new();
+}
+
+/// <summary>
+/// The Pinduoduo PMC WebSocket feed (<c>Ordo:Channels:Pinduoduo:Pmc</c>). When enabled, every instance holds one
+/// connection per PDD app (client_id = a shop's appKey) that has a shop with push enabled and a platformShopId (its mall id).
+/// </summary>
+public sealed class PmcOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>The feed's base address (scheme and host); tests point it at a local fake.</summary>
+    public string Address { get; set; } = Ordo.Core.Channels.Pinduoduo.PinduoduoPmcMessages.MessageHost;
+    /// <summary>First delay before reconnecting; it doubles after each failure up to <see cref="ReconnectMaxSeconds"/>, with jitter.</summary>
+    public double ReconnectBaseSeconds { get; set; } = 1;
+    public double ReconnectMaxSeconds { get; set; } = 60;
+    /// <summary>How often the shops are read again to open connections for new apps and close unneeded ones.</summary>
+    public double RefreshSeconds { get; set; } = 30;
 }

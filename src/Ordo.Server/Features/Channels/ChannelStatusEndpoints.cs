@@ -10,7 +10,8 @@ namespace Ordo.Server.Features.Channels;
 /// <summary>
 /// How the channels are doing: a shop's pull sync (GET /api/v1/shops/{code}/sync, POST …/sync to pull now), and
 /// shipment write-backs with every attempt and the platform's answer (GET /api/v1/write-backs?status=failed,
-/// GET /api/v1/write-backs/{id}, POST /api/v1/write-backs/{id}/retry).
+/// GET /api/v1/write-backs/{id}, POST /api/v1/write-backs/{id}/retry), and the push feed connections this instance
+/// holds (GET /api/v1/push-connections?shop=CODE).
 /// </summary>
 public static class ChannelStatusEndpoints
 {
@@ -33,6 +34,15 @@ public static class ChannelStatusEndpoints
             return Results.Json(new { shopCode, queued, note = queued ? "pull queued to run now" : "a pull is running or already due; it covers this" }, ApiJson.Options, statusCode: 202);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("PullShopNow");
+
+        api.MapGet("/push-connections", (string? shop, IEnumerable<IPushTransport> transports) =>
+            Results.Json(new
+            {
+                items = transports.SelectMany(t => t.Health()).Where(h => shop is null || h.Shops.Contains(shop)),
+                note = "connections held by this instance; each instance of Ordo holds its own",
+            }, ApiJson.Options))
+        .RequireAuthorization(Permissions.OrdersRead).WithName("ListPushConnections")
+        .WithSummary("Push feeds (Pinduoduo PMC) this instance is connected to: state, last error, frames received and acknowledged.");
 
         api.MapGet("/write-backs", async (string? status, string? orderNo, int? limit, OrdoDatabase db, CancellationToken ct) =>
             Results.Json(new { items = await db.ReadAsync(s => WriteBackStore.ListAsync(s, status, orderNo, limit ?? 50), ct) }, ApiJson.Options))
