@@ -37,7 +37,7 @@ public class OrdoHost : IAsyncLifetime
         if (!Available) TestDatabase.RequirePostgres();
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (_kind == Db.Postgres && string.IsNullOrEmpty(TestDatabase.PostgresServer)) return;
         Available = true;
@@ -71,7 +71,7 @@ public class OrdoHost : IAsyncLifetime
         return client;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         if (Database is not null) await Database.DisposeAsync();
