@@ -45,7 +45,13 @@ public sealed partial class PinduoduoPmcTransport(
     public async Task RunAsync(CancellationToken ct)
     {
         if (!_options.Enabled) return;
-        var origin = new PushOrigin(Platform.Pinduoduo.Name(), "pmc:" + Platform.Pinduoduo.Name(), new Uri(_options.Address).Host);
+        if (!Uri.TryCreate(_options.Address, UriKind.Absolute, out var address) || address.Scheme is not ("ws" or "wss"))
+        {
+            // A configuration mistake must not stop the server (a failing hosted service would): say so and stay off.
+            LogBadAddress(_options.Address);
+            return;
+        }
+        var origin = new PushOrigin(Platform.Pinduoduo.Name(), "pmc:" + Platform.Pinduoduo.Name(), address.Host);
         try
         {
             while (!ct.IsCancellationRequested)
@@ -129,6 +135,9 @@ public sealed partial class PinduoduoPmcTransport(
             await receiver.AcceptAsync(origin, shop, frame, read.Read.Value!.Messages, ct);
         return read.Reply;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "PMC is enabled but Ordo:Channels:Pinduoduo:Pmc:Address '{Address}' is not a ws:// or wss:// address; no PMC connection is opened")]
+    private partial void LogBadAddress(string address);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PMC: reading the shops to connect failed: {Error}; trying again at the next refresh")]
     private partial void LogRefreshFailed(string error);
@@ -227,14 +236,30 @@ public sealed partial class PmcConnection(
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(30));
             await socket.ConnectAsync(new Uri(url), connectTimeout.Token);
         }
+        var connectedAt = clock.GetUtcNow();
         lock (_gate)
         {
-            _connectedAt = clock.GetUtcNow();
+            _connectedAt = connectedAt;
             _lastError = null;
         }
         SetState("connected");
         LogConnected(clientId);
         _problemLogged = false;
+        try
+        {
+            return await ReadAsync(socket, ct);
+        }
+        finally
+        {
+            // A connection that lasted resets the backoff even without frames (a quiet shop); one the server drops
+            // at once does not, so a misbehaving server is not hammered.
+            if (clock.GetUtcNow() - connectedAt >= TimeSpan.FromSeconds(options.ReconnectMaxSeconds))
+                lock (_gate) _failures = 0;
+        }
+    }
+
+    private async Task<string> ReadAsync(ClientWebSocket socket, CancellationToken ct)
+    {
 
         // On shutdown: say goodbye with a close frame instead of resetting the connection; abort if the server does not answer.
         await using var closing = ct.Register(() => _ = CloseAsync(socket));
@@ -280,7 +305,11 @@ public sealed partial class PmcConnection(
         {
             // Already closed or closing: aborting below ends the read either way.
         }
-        socket.Abort();
+        try { socket.Abort(); }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended (and was disposed) meanwhile.
+        }
     }
 
     private void SetState(string state)
