@@ -31,11 +31,7 @@ public sealed class FakePlatformHost : IAsyncDisposable
     public static async Task<FakePlatformHost> StartAsync(IFakePlatformApi api, FakeShop shop, TimeProvider? clock = null, CancellationToken ct = default)
     {
         var time = clock ?? TimeProvider.System;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async http =>
+        var (app, address) = await StartLoopbackAsync(app => app.Run(async http =>
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
@@ -47,10 +43,20 @@ public sealed class FakePlatformHost : IAsyncDisposable
             http.Response.ContentType = response.ContentType;
             foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) http.Response.Headers[name] = value;
             await http.Response.WriteAsync(response.Body, http.RequestAborted);
-        });
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }), ct);
         return new FakePlatformHost(app, new Uri(address.TrimEnd('/') + "/"), shop, api);
+    }
+
+    /// <summary>Starts a quiet web app on a free loopback port, set up by <paramref name="configure"/>; returns it with its <c>http://</c> address.</summary>
+    internal static async Task<(WebApplication App, string Address)> StartLoopbackAsync(Action<WebApplication> configure, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        configure(app);
+        await app.StartAsync(ct);
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     public async ValueTask DisposeAsync()

@@ -4,12 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Ordo.Core.Channels;
 using Ordo.Core.Channels.Pinduoduo;
 
@@ -30,7 +25,7 @@ public sealed record FakePmcAck(string Id, string Type, string MallId, DateTimeO
 public sealed class FakePmcServer : IAsyncDisposable
 {
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(10);
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _ackTimeout;
     private readonly CancellationTokenSource _stop = new();
@@ -53,9 +48,8 @@ public sealed class FakePmcServer : IAsyncDisposable
         public SemaphoreSlim SendLock { get; } = new(1, 1);
     }
 
-    private FakePmcServer(WebApplication app, TimeProvider clock, TimeSpan ackTimeout)
+    private FakePmcServer(TimeProvider clock, TimeSpan ackTimeout)
     {
-        _app = app;
         _clock = clock;
         _ackTimeout = ackTimeout;
         _redelivery = RedeliverAsync(_stop.Token);
@@ -84,15 +78,13 @@ public sealed class FakePmcServer : IAsyncDisposable
 
     public static async Task<FakePmcServer> StartAsync(TimeSpan ackTimeout, TimeProvider? clock = null, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakePmcServer(app, clock ?? TimeProvider.System, ackTimeout);
-        app.UseWebSockets();
-        app.Map("/message/{clientId}/{ts}/{signature}", server.AcceptAsync);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var server = new FakePmcServer(clock ?? TimeProvider.System, ackTimeout);
+        var (app, address) = await FakePlatformHost.StartLoopbackAsync(app =>
+        {
+            app.UseWebSockets();
+            app.Map("/message/{clientId}/{ts}/{signature}", server.AcceptAsync);
+        }, ct);
+        server._app = app;
         server.Address = "ws" + address.TrimEnd('/')["http".Length..];
         return server;
     }
