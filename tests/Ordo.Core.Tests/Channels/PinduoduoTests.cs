@@ -608,4 +608,54 @@ public class PinduoduoPmcMessagesTests
             "pdd_trade_TradeRiskChanged", "pdd_refund_RefundCreated", "pdd_refund_RefundAgreeAgreement", "pdd_refund_RefundClosed",
         ], ignoreOrder: true);
     }
+
+    private static readonly DateTimeOffset AckTime = DateTimeOffset.FromUnixTimeMilliseconds(1740801607000);
+
+    [Fact]
+    public void A_frame_on_the_feed_names_its_mall_and_gets_an_ack_echoing_id_type_and_mall()
+    {
+        var frame = Format.ReadFrame(Encoding.UTF8.GetBytes(Frame), AckTime);
+
+        frame.Read.Succeeded.ShouldBeTrue();
+        frame.Read.Value!.Messages.Single().ShouldBe(new PushMessage("9007199254740993", "pdd_trade_TradeConfirmed", "250301-123456789012345"));
+        frame.PlatformShopId.ShouldBe("100");
+        frame.IsControl.ShouldBeFalse();
+        frame.Reply.ShouldBe("""{"id":9007199254740993,"commandType":"Ack","time":1740801607000,"sendTime":1740801606000,"type":"pdd_trade_TradeConfirmed","mallID":100}""");
+    }
+
+    [Theory]
+    [InlineData("""{"commandType":"HeartBeat","sendTime":1740801606000}""")]
+    [InlineData("""{"id":1,"commandType":"Ack","type":"pdd_trade_TradeConfirmed","mallID":100}""")]
+    public void Heartbeats_and_acks_on_the_feed_are_control_frames(string raw)
+    {
+        var frame = Format.ReadFrame(Encoding.UTF8.GetBytes(raw), AckTime);
+
+        frame.IsControl.ShouldBeTrue();
+        frame.Reply.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("content is not JSON", """{"id":5,"commandType":"Common","sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":100,"content":"oops"}}""", "message.content", true)]
+    [InlineData("content names another mall", """{"id":5,"commandType":"Common","sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":100,"content":"{\"mall_id\":200,\"tid\":\"x\"}"}}""", "message.content.mall_id", true)]
+    [InlineData("no id: nothing to answer", """{"commandType":"Common","sendTime":1,"message":{"type":"pdd_trade_TradeConfirmed","mallID":100,"content":"{\"tid\":\"x\"}"}}""", "id", false)]
+    [InlineData("not JSON at all", "{\"id\":", "$", false)]
+    public void A_malformed_frame_says_why_and_is_answered_when_its_envelope_can_be(string because, string raw, string field, bool answered)
+    {
+        var frame = Format.ReadFrame(Encoding.UTF8.GetBytes(raw), AckTime);
+
+        frame.Read.Succeeded.ShouldBeFalse(because);
+        frame.Read.Errors[0].Field.ShouldBe(field, because);
+        (frame.Reply is not null).ShouldBe(answered, because);
+        frame.IsControl.ShouldBeFalse(because);
+    }
+
+    [Fact]
+    public void The_connection_url_takes_another_base_address_with_the_same_signature()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1740801606000);
+        var expected = Convert.ToBase64String(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes("cid1740801606000sec")))));
+
+        PinduoduoPmcMessages.ConnectionUrl("cid", "sec", at).ShouldBe($"wss://message-api.pinduoduo.com/message/cid/1740801606000/{expected}");
+        PinduoduoPmcMessages.ConnectionUrl("cid", "sec", at, "ws://127.0.0.1:5000/").ShouldBe($"ws://127.0.0.1:5000/message/cid/1740801606000/{expected}");
+    }
 }

@@ -588,4 +588,14 @@ public class TaobaoTmcMessagesTests
         JsonDocument.Parse(Format.Acknowledgement).RootElement.GetProperty("success").GetBoolean().ShouldBeTrue();
         Format.Platforms.ShouldBe([Platform.Taobao, Platform.Tmall]);
     }
+
+    [Fact]
+    public void A_TMC_message_as_a_feed_frame_names_its_seller_and_has_no_reply_yet()
+    {
+        var frame = Format.ReadFrame(System.Text.Encoding.UTF8.GetBytes(BuyerPay), DateTimeOffset.UnixEpoch);
+
+        frame.Read.Value!.Messages.Single().PlatformOrderId.ShouldBe("3821004455667788");
+        frame.PlatformShopId.ShouldBe("174265168");
+        frame.Reply.ShouldBeNull(); // TMC's confirm frame is not documented [U]
+    }
 }
