@@ -54,7 +54,7 @@ public sealed record PushVerification(bool Authentic, string? Reason)
 /// <summary>
 /// A platform's HTTP push format: how its authentication is checked, how its messages are read, and what answer it
 /// expects. Platforms whose push is a WebSocket (Taobao TMC, Pinduoduo PMC) use the same message format through an
-/// HTTP relay. Pure: no I/O.
+/// HTTP relay, and as <see cref="IPushFeedFormat"/> when Ordo holds the connection. Pure: no I/O.
 /// </summary>
 public interface IPushFormat
 {

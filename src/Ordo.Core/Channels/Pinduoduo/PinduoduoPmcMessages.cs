@@ -7,13 +7,14 @@ using Ordo.Core.Orders;
 namespace Ordo.Core.Channels.Pinduoduo;
 
 /// <summary>
-/// Pinduoduo PMC messages as Ordo's WebSocket transport relays them over HTTP. PMC itself is a WebSocket whose
-/// connection is authenticated (see <see cref="ConnectionUrl"/>) but whose frames are not signed, so the relay signs
-/// what it forwards: header <see cref="SignatureHeader"/> = <c>upper(md5hex(app_secret + raw body + app_secret))</c>.
+/// Pinduoduo PMC messages, read the same way whether Ordo holds the WebSocket itself (<see cref="ReadFrame"/>) or a
+/// relay forwards them over HTTP (<see cref="Read"/>). PMC is a WebSocket whose connection is authenticated (see
+/// <see cref="ConnectionUrl"/>) but whose frames are not signed, so a relay signs what it forwards: header <see cref="SignatureHeader"/> = <c>upper(md5hex(app_secret + raw body + app_secret))</c>.
 /// The body is one PMC frame or a JSON array of frames:
 /// <c>{"id":…,"commandType":"Common","sendTime":…,"message":{"type":"pdd_trade_TradeConfirmed","mallID":…,"content":"{\"mall_id\":…,\"tid\":\"…\"}"}}</c>.
 /// Messages carry only the order number (<c>tid</c>); Ordo fetches the order with <c>pdd.order.information.get</c>.
-/// Heartbeat and Ack frames carry no event and are skipped.
+/// Heartbeat and Ack frames carry no event and are skipped. The frame layout rests on a third-party reimplementation
+/// [U: whalesky-labs/pdd-sdk-php <c>MessageProtocol.php</c>], as does the Ack (<see cref="AckFrame"/>).
 /// </summary>
 public sealed class PinduoduoPmcMessages : IPushFormat, IPushFeedFormat
 {
