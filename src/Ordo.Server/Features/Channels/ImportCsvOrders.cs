@@ -4,7 +4,7 @@ using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Data.Inbox;
-using Ordo.Server.Channels.Csv;
+using Ordo.Core.Channels.Csv;
 using Ordo.Server.Features.Orders;
 using Ordo.Server.Security;
 

@@ -1,62 +1,67 @@
 using System.Text;
 
-namespace Ordo.Server.Channels.Csv;
+namespace Ordo.Core.Channels.Csv;
 
 /// <summary>One CSV record: its row number (the header is row 1, as a spreadsheet shows it), its fields and its exact text.</summary>
-public sealed record CsvRecord(int Row, IReadOnlyList<string> Fields, string Raw);
+public sealed record CsvRecord(int Row, IReadOnlyList<string> Fields, string Raw)
+{
+    /// <summary>Only empty or blank fields (",,,"): no row of data.</summary>
+    public bool IsBlank => Fields.All(f => f.Trim().Length == 0);
+}
 
 /// <summary>
 /// A small RFC 4180 reader, written by hand instead of adding a package (the format is small and the import needs
 /// the exact text of each record): comma-separated fields, quoted fields with doubled quotes inside, CRLF or LF
 /// record ends, line breaks inside quoted fields. Lenient where exports are sloppy: a quote inside an unquoted field
-/// is kept as text, blank lines are skipped. Never throws.
+/// is kept as text, blank lines are skipped. Never throws (except for what the <see cref="TextReader"/> throws).
 /// </summary>
 public static class CsvReader
 {
-    public static IReadOnlyList<CsvRecord> Read(string text)
+    public static IReadOnlyList<CsvRecord> Read(string text) => Records(new StringReader(text)).ToList();
+
+    /// <summary>The records one by one, so that a file of any size is read with one record in memory at a time.</summary>
+    public static IEnumerable<CsvRecord> Records(TextReader reader)
     {
-        var records = new List<CsvRecord>();
+        var source = new CharSource(reader);
         var fields = new List<string>();
         var field = new StringBuilder();
+        var raw = new StringBuilder();   // the record's exact text, without its line end
         var row = 0;
-        var start = 0;
-        var i = 0;
         var quoted = false;      // inside a quoted field
         var wasQuoted = false;   // the current field started with a quote
-        while (i <= text.Length)
+        while (true)
         {
-            if (i == text.Length)
+            var next = source.Read();
+            if (next < 0)
             {
-                if (quoted || field.Length > 0 || fields.Count > 0 || wasQuoted) EndRecord(i, i);
-                break;
+                if (raw.Length > 0 && EndRecord() is { } last) yield return last;
+                yield break;
             }
-            var c = text[i];
+            var c = (char)next;
             if (quoted)
             {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }
-                    quoted = false; i++; continue;
-                }
-                field.Append(c); i++; continue;
+                raw.Append(c);
+                if (c != '"') { field.Append(c); continue; }
+                if (source.Peek() == '"') { source.Read(); raw.Append('"'); field.Append('"'); }
+                else quoted = false;
+                continue;
             }
             switch (c)
             {
                 case '"' when field.Length == 0 && !wasQuoted:
-                    quoted = wasQuoted = true; i++; break;
+                    quoted = wasQuoted = true; raw.Append(c); break;
                 case ',':
-                    fields.Add(field.ToString()); field.Clear(); wasQuoted = false; i++; break;
-                case '\r' when i + 1 < text.Length && text[i + 1] == '\n':
-                    EndRecord(i, i + 2); i += 2; break;
-                case '\n' or '\r':
-                    EndRecord(i, i + 1); i++; break;
+                    fields.Add(field.ToString()); field.Clear(); wasQuoted = false; raw.Append(c); break;
+                case '\r' or '\n':
+                    if (c == '\r' && source.Peek() == '\n') source.Read();
+                    if (EndRecord() is { } record) yield return record;
+                    break;
                 default:
-                    field.Append(c); i++; break;
+                    field.Append(c); raw.Append(c); break;
             }
         }
-        return records;
 
-        void EndRecord(int end, int next)
+        CsvRecord? EndRecord()
         {
             fields.Add(field.ToString());
             field.Clear();
@@ -64,10 +69,28 @@ public static class CsvReader
             quoted = false;
             // A blank line is no record (and no row of data), but it still counts as a spreadsheet row.
             row++;
-            if (!(fields.Count == 1 && fields[0].Length == 0 && end == start))
-                records.Add(new CsvRecord(row, fields.ToArray(), text[start..end]));
+            var record = raw.Length == 0 ? null : new CsvRecord(row, fields.ToArray(), raw.ToString());
             fields.Clear();
-            start = next;
+            raw.Clear();
+            return record;
+        }
+    }
+
+    /// <summary>Buffered characters with one of look-ahead (for CRLF and doubled quotes).</summary>
+    private sealed class CharSource(TextReader reader)
+    {
+        private readonly char[] _buffer = new char[16 * 1024];
+        private int _position;
+        private int _length;
+
+        public int Peek() => _position < _length || Fill() ? _buffer[_position] : -1;
+
+        public int Read() => _position < _length || Fill() ? _buffer[_position++] : -1;
+
+        private bool Fill()
+        {
+            (_position, _length) = (0, reader.Read(_buffer, 0, _buffer.Length));
+            return _length > 0;
         }
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ordo.Core.Orders;
 
-namespace Ordo.Server.Channels.Csv;
+namespace Ordo.Core.Channels.Csv;
 
 /// <summary>A value of one row that could not be mapped: row number (header = 1), the column as headed in the file, why, the raw value.</summary>
 public sealed record CsvRowError(int Row, string Column, string Reason, string? Value);
@@ -17,6 +17,20 @@ public sealed record CsvOrder(string? PlatformOrderId, IReadOnlyList<int> Rows, 
 public sealed record CsvMapping(CsvPreset Preset, IReadOnlyList<CsvOrder> Orders);
 
 /// <summary>
+/// A file's header read with a preset: the header record, the preset actually used (see
+/// <see cref="CsvOrderMapper.ReadHeader"/>), each field's column index, and the required fields missing (empty when
+/// the file can be read).
+/// </summary>
+public sealed record CsvHeader(CsvRecord Record, CsvPreset Preset, IReadOnlyDictionary<string, int> Columns, IReadOnlyList<string> Missing)
+{
+    /// <summary>Index of the column whose value groups rows into orders; only valid when nothing is missing.</summary>
+    public int OrderKeyColumn => Columns[Preset.OrderKey];
+
+    /// <summary>That column's heading as the file writes it.</summary>
+    public string OrderKeyHeader => Record.Fields[OrderKeyColumn].Trim();
+}
+
+/// <summary>
 /// Maps a CSV export to canonical orders: finds the preset's columns in the header, reads each row's values (numbers,
 /// times, status texts), groups rows by order (one row per line in every export) and builds canonical order JSON,
 /// which the intake then checks like any other. Pure: no I/O.
@@ -28,21 +42,16 @@ public static partial class CsvOrderMapper
     {
         var records = CsvReader.Read(text);
         if (records.Count == 0) return (null, RequiredOf(preset).Select(f => Describe(preset, f)).ToList());
-        var header = records[0];
-        var (columns, missing) = Resolve(preset, header.Fields);
-        if (missing.Count > 0 && preset != CsvPresets.Generic)
-        {
-            var (genericColumns, genericMissing) = Resolve(CsvPresets.Generic, header.Fields);
-            if (genericMissing.Count == 0) (preset, columns, missing) = (CsvPresets.Generic, genericColumns, genericMissing);
-        }
-        if (missing.Count > 0) return (null, missing.Select(f => Describe(preset, f)).ToList());
+        var header = ReadHeader(records[0], preset);
+        if (header.Missing.Count > 0) return (null, header.Missing);
+        preset = header.Preset;
 
-        var rows = records.Skip(1).Where(r => r.Fields.Any(f => f.Trim().Length > 0)).Select(r => ReadRow(r, preset, columns, header.Fields)).ToList();
+        var rows = records.Skip(1).Where(r => !r.IsBlank).Select(r => ReadRow(r, header)).ToList();
         var orders = new List<CsvOrder>();
         foreach (var group in rows.GroupBy(r => r.Key ?? "\0row" + r.Record.Row))
         {
             var list = group.ToList();
-            var recordsText = header.Raw + "\n" + string.Join("\n", list.Select(r => r.Record.Raw));
+            var recordsText = header.Record.Raw + "\n" + string.Join("\n", list.Select(r => r.Record.Raw));
             var errors = list.SelectMany(r => r.Errors).ToList();
             var id = First(list, CsvFields.PlatformOrderId) ?? list[0].Key;
             var rowNumbers = list.Select(r => r.Record.Row).ToList();
@@ -50,6 +59,33 @@ public static partial class CsvOrderMapper
             orders.Add(new CsvOrder(id, rowNumbers, Build(list, preset, platform, shopCode, id!), [], recordsText));
         }
         return (new CsvMapping(preset, orders), []);
+    }
+
+    /// <summary>
+    /// Finds <paramref name="preset"/>'s columns in the header record; when required ones are missing but the header
+    /// has all of generic's, the file is read as generic. <see cref="CsvHeader.Missing"/> then names what is still
+    /// missing, each with the headers accepted for it.
+    /// </summary>
+    public static CsvHeader ReadHeader(CsvRecord header, CsvPreset preset)
+    {
+        var (columns, missing) = Resolve(preset, header.Fields);
+        if (missing.Count > 0 && preset != CsvPresets.Generic)
+        {
+            var (genericColumns, genericMissing) = Resolve(CsvPresets.Generic, header.Fields);
+            if (genericMissing.Count == 0) (preset, columns, missing) = (CsvPresets.Generic, genericColumns, genericMissing);
+        }
+        return new CsvHeader(header, preset, columns, missing.Select(f => Describe(preset, f)).ToList());
+    }
+
+    /// <summary>
+    /// The value that groups <paramref name="record"/> with the other rows of its order (spreadsheet artefacts undone),
+    /// or null when the row has none. Rows with the same key are one order, in one request.
+    /// </summary>
+    public static string? OrderKeyOf(CsvRecord record, CsvHeader header)
+    {
+        var index = header.OrderKeyColumn;
+        var key = index < record.Fields.Count ? Clean(record.Fields[index]) : "";
+        return key.Length == 0 ? null : key;
     }
 
     private static string Describe(CsvPreset preset, string field) =>
@@ -86,10 +122,11 @@ public static partial class CsvOrderMapper
         public List<CsvRowError> Errors { get; } = [];
     }
 
-    private static Row ReadRow(CsvRecord record, CsvPreset preset, Dictionary<string, int> columns, IReadOnlyList<string> header)
+    private static Row ReadRow(CsvRecord record, CsvHeader csvHeader)
     {
+        var (preset, header) = (csvHeader.Preset, csvHeader.Record.Fields);
         var row = new Row(record);
-        foreach (var (field, index) in columns)
+        foreach (var (field, index) in csvHeader.Columns)
         {
             var raw = index < record.Fields.Count ? Clean(record.Fields[index]) : "";
             if (raw.Length == 0) continue;
@@ -124,12 +161,9 @@ public static partial class CsvOrderMapper
             }
             else row.Text[field] = raw;
         }
-        row.Key = row.Text.GetValueOrDefault(preset.OrderKey);
+        row.Key = OrderKeyOf(record, csvHeader);
         if (row.Key is null)
-        {
-            var index = columns[preset.OrderKey];
-            row.Errors.Add(new CsvRowError(record.Row, header[index].Trim(), "is empty: every row needs its order id", null));
-        }
+            row.Errors.Add(new CsvRowError(record.Row, csvHeader.OrderKeyHeader, "is empty: every row needs its order id", null));
         return row;
     }
 

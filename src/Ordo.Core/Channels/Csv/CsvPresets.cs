@@ -1,6 +1,6 @@
 using Ordo.Core.Orders;
 
-namespace Ordo.Server.Channels.Csv;
+namespace Ordo.Core.Channels.Csv;
 
 /// <summary>
 /// How one export's columns map to canonical order fields (see <see cref="CsvFields"/>): for each field, the header
