@@ -31,6 +31,7 @@ builder.Logging.AddJsonConsole(o =>
 // With no --urls / ASPNETCORE_URLS, listen on loopback only, port 5080.
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Ordo.Core.Orders.IntakeLimits.MaxRequestBytes);
 
 builder.Services.Configure<OrdoOptions>(builder.Configuration.GetSection(OrdoOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);

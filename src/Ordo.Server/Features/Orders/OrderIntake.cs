@@ -38,7 +38,7 @@ public sealed record IntakeResult(long InboxId, string Outcome, OrderState? Orde
 public sealed class OrderIntake(
     OrdoDatabase database, OrderNumberAllocator numbers, ChannelRegistry channels, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
 {
-    public const int MaxBatch = 1000;
+    public const int MaxBatch = IntakeLimits.MaxOrdersPerRequest;
     private const int ChunkSize = 100;
 
     /// <summary>An inbox item to process: canonical JSON, or a platform's native order for <paramref name="ShopCode"/>.</summary>
