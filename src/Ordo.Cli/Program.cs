@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ordo.Cli.Import;
 using Ordo.Simulator;
 
 // `ordo`: Ordo's command line. Commands talk to a running Ordo server through its API.
@@ -13,25 +14,15 @@ var simulate = new Command("simulate", "Start fake Taobao, JD, Pinduoduo, Douyin
 };
 simulate.SetAction(async (parse, ct) =>
 {
-    var apiKey = parse.GetValue(key) ?? ReadKeyFile();
-    if (apiKey is null)
-    {
-        Console.Error.WriteLine("ordo simulate: no API key: pass --key or run from the repository root after the server's first start (data/admin-api-key.txt)");
-        return 2;
-    }
-    if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var baseUrl))
-    {
-        Console.Error.WriteLine($"ordo simulate: --server '{parse.GetValue(server)}' is not an absolute URL");
-        return 2;
-    }
     var (runFor, perSecond) = (parse.GetValue(minutes), parse.GetValue(rate));
     if (runFor is <= 0 or > 24 * 60 || perSecond is <= 0 or > 1000)
     {
         Console.Error.WriteLine("ordo simulate: --minutes must be from 0 to 1440 and --rate from 0 to 1000");
         return 2;
     }
-    using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-    http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    using var http = Connect(parse, "simulate", TimeSpan.FromSeconds(30));
+    if (http is null) return 2;
+    var baseUrl = http.BaseAddress!;
     try
     {
         await using var simulation = new Simulation(http, new SimulationOptions(TimeSpan.FromMinutes(runFor), perSecond), line => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}"));
@@ -60,8 +51,55 @@ simulate.SetAction(async (parse, ct) =>
     }
 });
 
-var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate };
-return await root.Parse(args).InvokeAsync();
+var file = new Argument<string>("file") { Description = "a shop's order export (.csv) or the platform's native orders (.json: an array, or one order per line)" };
+var shop = new Option<string>("--shop") { Description = "the code of the shop the orders belong to", Required = true };
+var preset = new Option<string?>("--preset") { Description = $"CSV column mapping: {string.Join(", ", Ordo.Core.Channels.Csv.CsvPresets.All.Keys)} (default: the shop platform's, else generic)" };
+var errors = new Option<string?>("--errors") { Description = "write every rejected row to this CSV file (row, field, reason, raw row) to fix and import again" };
+
+var import = new Command("import", """
+    Import a shop's orders from a file into Ordo: a seller-backend order export (.csv, mapped by a column preset) or
+    the platform's native order objects (.json). Big files are sent in parts under the server's limits, each order's
+    rows together; good rows land, rejected ones are listed with their row number in the file. Importing is
+    idempotent: running it again changes nothing that already landed.
+    Exit codes: 0 every row landed; 1 some rows were rejected (the others landed); 2 usage or input error (missing
+    file, unknown shop or preset, unreadable header) or Ordo unreachable: nothing, or not everything, was sent.
+    """)
+{
+    file, shop, preset, errors, server, key,
+};
+import.SetAction(async (parse, ct) =>
+{
+    // A long part (1,000 orders checked and stored) can take a while on a busy server; a stuck one is retried.
+    using var http = Connect(parse, "import", TimeSpan.FromMinutes(5));
+    if (http is null) return ImportExitCodes.Failed;
+    var request = new ImportRequest(parse.GetValue(file)!, parse.GetValue(shop)!, parse.GetValue(preset), parse.GetValue(errors));
+    return await new OrderImport(http, ImportOutput.Console).RunAsync(request, ct);
+});
+
+var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import };
+var parsed = root.Parse(args);
+var exitCode = await parsed.InvokeAsync();
+// A command line that does not parse is a usage error: exit code 2, as each command's own checks give.
+return parsed.Errors.Count > 0 && exitCode != 0 ? 2 : exitCode;
+
+// An HTTP client for Ordo from --server and --key (or the key file), or null after saying what is wrong.
+HttpClient? Connect(ParseResult parse, string command, TimeSpan timeout)
+{
+    var apiKey = parse.GetValue(key) ?? ReadKeyFile();
+    if (apiKey is null)
+    {
+        Console.Error.WriteLine($"ordo {command}: no API key: pass --key or run from the repository root after the server's first start (data/admin-api-key.txt)");
+        return null;
+    }
+    if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var baseUrl))
+    {
+        Console.Error.WriteLine($"ordo {command}: --server '{parse.GetValue(server)}' is not an absolute URL");
+        return null;
+    }
+    var http = new HttpClient { BaseAddress = baseUrl, Timeout = timeout };
+    http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    return http;
+}
 
 static string? ReadKeyFile()
 {

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ordo.Core.Channels.Csv;
+using Ordo.Core.Orders;
+using static System.FormattableString;
+
+namespace Ordo.Cli.Import;
+
+/// <summary>What <c>ordo import</c> was asked to do.</summary>
+public sealed record ImportRequest(string File, string ShopCode, string? Preset = null, string? ErrorsFile = null);
+
+/// <summary>Where <c>ordo import</c> writes: the report on <paramref name="Out"/>, progress and failures on <paramref name="Error"/>.</summary>
+public sealed record ImportOutput(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, TimeProvider Clock)
+{
+    public static ImportOutput Console { get; } =
+        new(System.Console.Out, System.Console.Error, !System.Console.IsErrorRedirected, TimeProvider.System);
+}
+
+/// <summary>Exit codes of <c>ordo import</c> (also in its --help and the README).</summary>
+public static class ImportExitCodes
+{
+    /// <summary>Every row landed (created, updated or unchanged; some may be OnHold for review).</summary>
+    public const int AllLanded = 0;
+
+    /// <summary>Some rows were rejected; every other row landed.</summary>
+    public const int SomeRejected = 1;
+
+    /// <summary>Usage or input error (missing file, unknown shop or preset, unreadable header…) or Ordo unreachable: nothing, or not everything, was sent.</summary>
+    public const int Failed = 2;
+
+    public const int Cancelled = 130;
+}
+
+/// <summary>
+/// <c>ordo import &lt;file&gt; --shop &lt;code&gt;</c>: sends an order export (.csv) or the platform's native orders
+/// (.json: an array or one per line) to a running Ordo in requests under the server's limits, each order's rows in
+/// one request, and reports per row what did not land. Importing is idempotent on the server (platform, shop,
+/// platform order id), so a file can be sent again after an interruption or a fix: what landed stays unchanged.
+/// </summary>
+public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimits? limits = null)
+{
+    /// <summary>Waits before the second and third attempt of a request that failed on the way or got 5xx/429.</summary>
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    private readonly ImportLimits _limits = limits ?? ImportLimits.Default;
+
+    public async Task<int> RunAsync(ImportRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await ImportAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Fail($"cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Fail(Invariant($"Ordo at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s"));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ImportExitCodes.Cancelled;
+        }
+    }
+
+    private async Task<int> ImportAsync(ImportRequest request, CancellationToken ct)
+    {
+        var file = request.File;
+        if (!File.Exists(file)) return Fail($"no such file: {file}");
+        var extension = Path.GetExtension(file).ToLowerInvariant();
+        var csv = extension == ".csv";
+        if (!csv && extension is not (".json" or ".jsonl" or ".ndjson"))
+            return Fail($"cannot tell what {file} holds: name it .csv (an order export) or .json (the platform's native orders, an array or one per line)");
+        if (!csv && request.Preset is not null)
+            return Fail("--preset is for CSV files; a .json file holds the platform's native orders, which its adapter reads");
+        CsvPreset? named = null;
+        if (request.Preset is { } name && (named = CsvPresets.Find(name.Trim())) is null)
+            return Fail($"unknown preset '{name}'; expected one of: {string.Join(", ", CsvPresets.All.Keys)}");
+
+        var (platform, shopProblem) = await PlatformOfAsync(request.ShopCode, ct);
+        if (platform is null) return Fail(shopProblem!);
+
+        ImportSource source;
+        string description;
+        if (csv)
+        {
+            var preset = named ?? (Platforms.TryParse(platform, out var p) ? CsvPresets.ForPlatform(p) : CsvPresets.Generic);
+            var (csvSource, problem) = CsvImportSource.Open(file, preset, _limits);
+            if (csvSource is null) return Fail(problem!);
+            if (csvSource.Header.Missing.Count > 0) return Fail(await HeaderProblemAsync(csvSource, request.ShopCode, ct));
+            source = csvSource;
+            var used = csvSource.Header.Preset;
+            var why = used != preset ? "the header has the generic column names"
+                : named is not null ? "as asked"
+                : used == CsvPresets.Generic ? $"there is no preset for {platform} exports"
+                : $"the one for {platform} shops";
+            description = Invariant($"{source.TotalRows:N0} rows ({(csvSource.Encoding == CsvText.Gb18030 ? "GB18030" : "UTF-8")}), preset {used.Name} ({why})");
+        }
+        else
+        {
+            var (nativeSource, problem) = await NativeImportSource.OpenAsync(file, _limits, ct);
+            if (nativeSource is null) return Fail(problem!);
+            source = nativeSource;
+            description = Invariant($"{source.TotalRows:N0} native orders ({(source.RowNoun == "line" ? "one per line" : "a JSON array")})");
+        }
+
+        var (report, reportProblem) = RejectionReport.Create(output.Out, request.ErrorsFile, source.RowNoun);
+        if (report is null) return Fail(reportProblem!);
+        using (report)
+        {
+            output.Out.WriteLine($"Importing {Path.GetFileName(file)} into shop {request.ShopCode} ({platform}): {description}.");
+            return await SendAllAsync(source, request.ShopCode, report, ct);
+        }
+    }
+
+    private async Task<int> SendAllAsync(ImportSource source, string shopCode, RejectionReport report, CancellationToken ct)
+    {
+        var noun = source.RowNoun;
+        var progress = new ImportProgress(output.Error, output.ErrorIsTerminal, output.Clock, source.TotalRows, noun);
+        progress.Start();
+        var (sent, orders, created, updated, unchanged, held, rejectedOrders) = (0, 0, 0, 0, 0, 0, 0);
+        await foreach (var chunk in source.ChunksAsync(ct))
+        {
+            var (answer, problem) = await SendAsync(source.RequestPath(shopCode), source.MediaType, chunk.Body, ct);
+            if (answer is null)
+            {
+                progress.Finish();
+                report.Finish();
+                return Fail(Invariant($"{problem}; stopped at {noun} {chunk.Rows.Min(r => r.Number):N0}. ") + (sent == 0
+                    ? "Nothing was imported."
+                    : Invariant($"The {sent:N0} {noun}s sent before it were imported; importing is idempotent, so run the same command again to finish.")));
+            }
+            var result = source.Read(answer, chunk);
+            if (result.Rejected.Count > 0)
+            {
+                progress.Clear();
+                foreach (var row in result.Rejected) report.Add(row);
+            }
+            sent += chunk.Rows.Count;
+            orders += result.Landed + result.RejectedOrders;
+            (created, updated, unchanged, held, rejectedOrders) =
+                (created + result.Created, updated + result.Updated, unchanged + result.Unchanged, held + result.Held, rejectedOrders + result.RejectedOrders);
+            progress.Advance(chunk.Rows.Count, result.Landed, result.Rejected.Count);
+        }
+        progress.Finish();
+        report.Finish();
+        output.Out.WriteLine(Invariant($"Done: {sent:N0} {noun}s, {orders:N0} orders: {created:N0} created, {updated:N0} updated, {unchanged:N0} unchanged, ") +
+                             Invariant($"{rejectedOrders:N0} rejected ({report.Count:N0} {noun}s)") +
+                             (held > 0 ? Invariant($"; {held:N0} of them OnHold for review.") : "."));
+        return report.Count == 0 ? ImportExitCodes.AllLanded : ImportExitCodes.SomeRejected;
+    }
+
+    /// <summary>The shop's platform (GET /api/v1/shops/{code}), or why it cannot be had.</summary>
+    private async Task<(string? Platform, string? Problem)> PlatformOfAsync(string shopCode, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"/api/v1/shops/{Uri.EscapeDataString(shopCode)}", ct);
+        if (response.IsSuccessStatusCode)
+            return ((await ReadObjectAsync(response, ct))?["platform"]?.GetValue<string>() ?? "unknown", null);
+        var why = await ProblemAsync(response, ct);
+        return (null, response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => $"unknown shop '{shopCode}' (Ordo answered {why})",
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"the API key was refused (Ordo answered {why}); pass --key with a key that may import orders",
+            _ => $"cannot look up shop '{shopCode}' (Ordo answered {why})",
+        });
+    }
+
+    /// <summary>
+    /// The server's own account of a header lacking required columns: the header alone is sent (it cannot import
+    /// anything) and the answer's problem detail is passed on, which names each missing column and the headers
+    /// accepted for it.
+    /// </summary>
+    private async Task<string> HeaderProblemAsync(CsvImportSource source, string shopCode, CancellationToken ct)
+    {
+        var (answer, problem) = await SendAsync(source.RequestPath(shopCode), source.MediaType, source.Header.Record.Raw + "\n", ct);
+        return problem ?? $"the header lacks required columns: {string.Join(", ", source.Header.Missing)} (Ordo answered {answer?.ToJsonString()})";
+    }
+
+    /// <summary>
+    /// POSTs one request, trying again on a failure on the way, 5xx or 429 (safe: the import is idempotent); the
+    /// answer, or why there is none.
+    /// </summary>
+    private async Task<(JsonObject? Answer, string? Problem)> SendAsync(string path, string mediaType, string body, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var last = attempt == RetryDelays.Length;
+            try
+            {
+                using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, mediaType), ct);
+                if (response.IsSuccessStatusCode)
+                    return await ReadObjectAsync(response, ct) is { } answer ? (answer, null) : (null, "Ordo's answer was not a JSON object");
+                var transient = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+                if (last || !transient) return (null, "Ordo answered " + await ProblemAsync(response, ct));
+            }
+            catch (HttpRequestException ex) when (last)
+            {
+                return (null, $"cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested && last)
+            {
+                return (null, Invariant($"Ordo at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s"));
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(RetryDelays[attempt], output.Clock, ct);
+        }
+    }
+
+    private static async Task<JsonObject?> ReadObjectAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"404: there is no shop with code 'X'": the status and the problem+json detail (or the start of the body).</summary>
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        string? detail;
+        try
+        {
+            detail = JsonNode.Parse(text)?["detail"]?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            detail = text.Length > 200 ? text[..200] + "…" : text;
+        }
+        return string.IsNullOrWhiteSpace(detail) ? $"{(int)response.StatusCode} {response.ReasonPhrase}" : $"{(int)response.StatusCode}: {detail.Trim()}";
+    }
+
+    private int Fail(string message)
+    {
+        output.Error.WriteLine("ordo import: " + message);
+        return ImportExitCodes.Failed;
+    }
+}
