@@ -47,7 +47,7 @@ public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider
     }
 
     private string Figures() => string.Create(CultureInfo.InvariantCulture,
-        $"{_done:N0}/{total:N0} {noun}s · {_landed:N0} orders landed · {_rejected:N0} rejected");
+        $"{_done:N0}/{total:N0} {noun}s · {Counted.Of(_landed, "order")} landed · {_rejected:N0} rejected");
 
     private void Draw()
     {

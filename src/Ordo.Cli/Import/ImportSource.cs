@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Ordo.Core.Orders;
+using static System.FormattableString;
 
 namespace Ordo.Cli.Import;
 
@@ -97,4 +98,10 @@ internal sealed class ChunkPacker(ImportLimits limits, long fixedBytes, long sep
         (_rows, _orders, _bytes) = ([], 0, 0);
         return chunk;
     }
+}
+
+/// <summary>Counts in words for messages: "1 row", "1,805 rows".</summary>
+internal static class Counted
+{
+    public static string Of(int count, string noun) => Invariant($"{count:N0} {noun}{(count == 1 ? "" : "s")}");
 }

@@ -131,7 +131,7 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
                 report.Finish();
                 return Fail(Invariant($"{problem}; stopped at {noun} {chunk.Rows.Min(r => r.Number):N0}. ") + (sent == 0
                     ? "Nothing was imported."
-                    : Invariant($"The {sent:N0} {noun}s sent before it were imported; importing is idempotent, so run the same command again to finish.")));
+                    : $"The {Counted.Of(sent, noun)} sent before it were imported; importing is idempotent, so run the same command again to finish."));
             }
             var result = source.Read(answer, chunk);
             if (result.Rejected.Count > 0)
@@ -147,8 +147,8 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
         }
         progress.Finish();
         report.Finish();
-        output.Out.WriteLine(Invariant($"Done: {sent:N0} {noun}s, {orders:N0} orders: {created:N0} created, {updated:N0} updated, {unchanged:N0} unchanged, ") +
-                             Invariant($"{rejectedOrders:N0} rejected ({report.Count:N0} {noun}s)") +
+        output.Out.WriteLine($"Done: {Counted.Of(sent, noun)}, {Counted.Of(orders, "order")}: " +
+                             Invariant($"{created:N0} created, {updated:N0} updated, {unchanged:N0} unchanged, {rejectedOrders:N0} rejected ({Counted.Of(report.Count, noun)})") +
                              (held > 0 ? Invariant($"; {held:N0} of them OnHold for review.") : "."));
         return report.Count == 0 ? ImportExitCodes.AllLanded : ImportExitCodes.SomeRejected;
     }

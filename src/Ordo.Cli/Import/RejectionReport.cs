@@ -59,9 +59,9 @@ public sealed class RejectionReport : IDisposable
     {
         _file?.Flush();
         if (Count > MaxOnScreen)
-            _out.WriteLine(Invariant($"… and {Count - MaxOnScreen:N0} more rejected {_noun}s") +
+            _out.WriteLine($"… and {Counted.Of(Count - MaxOnScreen, "more rejected " + _noun)}" +
                            (_path is null ? "; pass --errors FILE to get them all" : ""));
-        if (_path is not null && Count > 0) _out.WriteLine(Invariant($"All {Count:N0} rejected {_noun}s are in {_path}."));
+        if (_path is not null && Count > 0) _out.WriteLine(Count == 1 ? $"The rejected {_noun} is in {_path}." : $"All {Counted.Of(Count, "rejected " + _noun)} are in {_path}.");
     }
 
     public void Dispose() => _file?.Dispose();
