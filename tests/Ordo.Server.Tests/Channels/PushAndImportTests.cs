@@ -17,17 +17,6 @@ public abstract class PushAndImportTests(OrdoHost host) : CatalogueTestBase(host
 {
     private const string ShopifySecret = "shpss_test_secret_0123456789";
 
-    private static string ShopifyOrder(long id, string financialStatus = "paid", string updatedAt = "2025-03-01T10:05:40-05:00") => """
-        {"id":@ID,"name":"#@NAME","email":"wei.li@example.com","created_at":"2025-03-01T10:02:11-05:00","updated_at":"@UPDATED",
-         "processed_at":"2025-03-01T10:02:12-05:00","cancelled_at":null,"closed_at":null,"currency":"USD","financial_status":"@FIN",
-         "fulfillment_status":null,"taxes_included":false,"total_line_items_price":"60.00","total_discounts":"0.00","total_tax":"0.00",
-         "total_price":"70.00","total_shipping_price_set":{"shop_money":{"amount":"10.00","currency_code":"USD"}},
-         "customer":{"id":7012345678,"first_name":"Wei","last_name":"Li"},
-         "shipping_address":{"name":"Wei Li","phone":"+1 415-555-0134","address1":"1 Market St","city":"San Francisco","province":"California","zip":"94105","country_code":"US"},
-         "line_items":[{"id":13000002,"variant_id":44000002,"sku":"@SKU","title":"Mug","quantity":1,"price":"60.00","total_discount":"0.00","discount_allocations":[]}]}
-        """.Replace("@ID", id.ToString()).Replace("@NAME", (id % 10000).ToString()).Replace("@UPDATED", updatedAt)
-           .Replace("@FIN", financialStatus).Replace("@SKU", TestOrders.Sku);
-
     private async Task<string> ConnectShopAsync(string platform, string appKey, string secret, bool push = true)
     {
         var code = platform.ToUpperInvariant()[..2] + "-" + Guid.NewGuid().ToString("N")[..8];
@@ -52,7 +41,7 @@ public abstract class PushAndImportTests(OrdoHost host) : CatalogueTestBase(host
     {
         var shop = await ConnectShopAsync("shopify", "shopify-app", ShopifySecret);
         var id = Random.Shared.NextInt64(5_000_000_000_000, 6_000_000_000_000);
-        var body = ShopifyOrder(id);
+        var body = TestOrders.ShopifyNative(id);
 
         var response = await PushAsync("shopify", shop, body, ("X-Shopify-Hmac-Sha256", ShopifyHmac(body)), ("X-Shopify-Topic", "orders/create"),
             ("X-Shopify-Webhook-Id", Guid.NewGuid().ToString()), ("X-Shopify-Shop-Domain", "demo.myshopify.com"));
@@ -79,7 +68,7 @@ public abstract class PushAndImportTests(OrdoHost host) : CatalogueTestBase(host
     {
         var shop = await ConnectShopAsync("shopify", "shopify-app", ShopifySecret);
         var id = Random.Shared.NextInt64(6_000_000_000_000, 7_000_000_000_000);
-        var body = ShopifyOrder(id);
+        var body = TestOrders.ShopifyNative(id);
         var headers = how switch
         {
             "wrong secret" => new[] { ("X-Shopify-Hmac-Sha256", ShopifyHmac(body, "another-secret")), ("X-Shopify-Topic", "orders/create") },
@@ -103,7 +92,7 @@ public abstract class PushAndImportTests(OrdoHost host) : CatalogueTestBase(host
     {
         (await PushAsync("shopify", "NO-SUCH-SHOP", "{}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var quiet = await ConnectShopAsync("shopify", "app", ShopifySecret, push: false);
-        var body = ShopifyOrder(1);
+        var body = TestOrders.ShopifyNative(1);
         var response = await PushAsync("shopify", quiet, body, ("X-Shopify-Hmac-Sha256", ShopifyHmac(body)), ("X-Shopify-Topic", "orders/create"));
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Host.GetJsonAsync($"/api/v1/shops/{quiet}/push-attempts"))["items"]![0]!["outcome"]!.GetValue<string>().ShouldBe("push_disabled");
@@ -137,9 +126,9 @@ public abstract class PushAndImportTests(OrdoHost host) : CatalogueTestBase(host
     {
         var shop = await ConnectShopAsync("shopify", "app", ShopifySecret, push: false);
         var id = Random.Shared.NextInt64(7_000_000_000_000, 8_000_000_000_000);
-        var broken = JsonNode.Parse(ShopifyOrder(id + 1))!.AsObject();
+        var broken = JsonNode.Parse(TestOrders.ShopifyNative(id + 1))!.AsObject();
         broken["created_at"] = "2025-03-01 10:02:11"; // no offset: refused, never guessed
-        var body = $"[{ShopifyOrder(id)}, {broken.ToJsonString()}, {ShopifyOrder(id, "refunded", "2025-03-02T09:00:00-05:00")}]";
+        var body = $"[{TestOrders.ShopifyNative(id)}, {broken.ToJsonString()}, {TestOrders.ShopifyNative(id, "refunded", "2025-03-02T09:00:00-05:00")}]";
 
         var response = await Host.PostJsonAsync($"/api/v1/shops/{shop}/orders:import", body);
 

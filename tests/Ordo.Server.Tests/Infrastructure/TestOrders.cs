@@ -30,4 +30,16 @@ public static class TestOrders
           "buyerMessage": "", "sellerMemo": ""
         }
         """)!.AsObject();
+
+    /// <summary>A Shopify order as its Admin API returns it (native), paid unless told otherwise.</summary>
+    public static string ShopifyNative(long id, string financialStatus = "paid", string updatedAt = "2025-03-01T10:05:40-05:00") => """
+        {"id":@ID,"name":"#@NAME","email":"wei.li@example.com","created_at":"2025-03-01T10:02:11-05:00","updated_at":"@UPDATED",
+         "processed_at":"2025-03-01T10:02:12-05:00","cancelled_at":null,"closed_at":null,"currency":"USD","financial_status":"@FIN",
+         "fulfillment_status":null,"taxes_included":false,"total_line_items_price":"60.00","total_discounts":"0.00","total_tax":"0.00",
+         "total_price":"70.00","total_shipping_price_set":{"shop_money":{"amount":"10.00","currency_code":"USD"}},
+         "customer":{"id":7012345678,"first_name":"Wei","last_name":"Li"},
+         "shipping_address":{"name":"Wei Li","phone":"+1 415-555-0134","address1":"1 Market St","city":"San Francisco","province":"California","zip":"94105","country_code":"US"},
+         "line_items":[{"id":13000002,"variant_id":44000002,"sku":"@SKU","title":"Mug","quantity":1,"price":"60.00","total_discount":"0.00","discount_allocations":[]}]}
+        """.Replace("@ID", id.ToString()).Replace("@NAME", (id % 10000).ToString()).Replace("@UPDATED", updatedAt)
+           .Replace("@FIN", financialStatus).Replace("@SKU", Sku);
 }
