@@ -73,7 +73,7 @@ import.SetAction(async (parse, ct) =>
     using var http = Connect(parse, "import", TimeSpan.FromMinutes(5));
     if (http is null) return ImportExitCodes.Failed;
     var request = new ImportRequest(parse.GetValue(file)!, parse.GetValue(shop)!, parse.GetValue(preset), parse.GetValue(errors));
-    return await new OrderImport(http, ImportOutput.Console).RunAsync(request, ct);
+    return await new OrderImport(http, ImportOutput.Console()).RunAsync(request, ct);
 });
 
 var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import };

@@ -7,10 +7,11 @@ namespace Ordo.Cli.Import;
 /// <c>[██████░░░░] 6,200/10,000 rows · 6,150 orders landed · 12 rejected · 41 s left</c>; elsewhere (CI, a pipe,
 /// a log file) the same figures as one plain line per request, without the bar and the estimate, which only make
 /// sense on a screen. The total is known up front (the file is counted before sending), so the bar is exact.
+/// <paramref name="columns"/> is the terminal's width (0 when unknown).
 /// </summary>
-public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider clock, int total, string noun)
+public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider clock, int total, string noun, int columns = 0)
 {
-    private const int BarWidth = 20;
+    private const int BarWidth = 10;
     private readonly long _started = clock.GetTimestamp();
     private int _drawn;   // characters of the line now on screen, to blank out what a shorter redraw leaves
     private int _done, _landed, _rejected;
@@ -53,6 +54,8 @@ public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider
     {
         var filled = total == 0 ? BarWidth : (int)((long)_done * BarWidth / total);
         var line = "[" + new string('█', filled) + new string('░', BarWidth - filled) + "] " + Figures() + TimeLeft();
+        // A line that wraps cannot be redrawn with a carriage return: cut it to the terminal's width.
+        if (columns > 1 && line.Length >= columns) line = line[..(columns - 1)];
         error.Write("\r" + line.PadRight(_drawn));
         error.Flush();
         _drawn = line.Length;

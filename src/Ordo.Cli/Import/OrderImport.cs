@@ -11,11 +11,29 @@ namespace Ordo.Cli.Import;
 /// <summary>What <c>ordo import</c> was asked to do.</summary>
 public sealed record ImportRequest(string File, string ShopCode, string? Preset = null, string? ErrorsFile = null);
 
-/// <summary>Where <c>ordo import</c> writes: the report on <paramref name="Out"/>, progress and failures on <paramref name="Error"/>.</summary>
-public sealed record ImportOutput(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, TimeProvider Clock)
+/// <summary>
+/// Where <c>ordo import</c> writes: the report on <paramref name="Out"/>, progress and failures on
+/// <paramref name="Error"/>; <paramref name="Columns"/> is the terminal's width when <paramref name="Error"/> is one (else 0).
+/// </summary>
+public sealed record ImportOutput(TextWriter Out, TextWriter Error, bool ErrorIsTerminal, TimeProvider Clock, int Columns = 0)
 {
-    public static ImportOutput Console { get; } =
-        new(System.Console.Out, System.Console.Error, !System.Console.IsErrorRedirected, TimeProvider.System);
+    public static ImportOutput Console()
+    {
+        var terminal = !System.Console.IsErrorRedirected;
+        return new(System.Console.Out, System.Console.Error, terminal, TimeProvider.System, terminal ? TerminalColumns() : 0);
+    }
+
+    private static int TerminalColumns()
+    {
+        try
+        {
+            return System.Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0; // stdout is not a terminal although stderr is: the width is unknown
+        }
+    }
 }
 
 /// <summary>Exit codes of <c>ordo import</c> (also in its --help and the README).</summary>
@@ -119,7 +137,7 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
     private async Task<int> SendAllAsync(ImportSource source, string shopCode, RejectionReport report, CancellationToken ct)
     {
         var noun = source.RowNoun;
-        var progress = new ImportProgress(output.Error, output.ErrorIsTerminal, output.Clock, source.TotalRows, noun);
+        var progress = new ImportProgress(output.Error, output.ErrorIsTerminal, output.Clock, source.TotalRows, noun, output.Columns);
         progress.Start();
         var (sent, orders, created, updated, unchanged, held, rejectedOrders) = (0, 0, 0, 0, 0, 0, 0);
         await foreach (var chunk in source.ChunksAsync(ct))
