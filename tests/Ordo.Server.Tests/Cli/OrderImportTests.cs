@@ -255,6 +255,11 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         var apart = WriteFile("apart.csv", string.Join("\n", Header, Row(x, 2), Row(y), Row(x, 2)) + "\n");
         await Refused(apart, shop, $"the rows of order {x} (订单编号) are not together: row 4 comes after other orders' rows; sort the file by 订单编号 so that each order's rows follow one another");
 
+        var broken = WriteFile("broken.json", "[{\"id\":1},\n{\"id\":");
+        (await ImportAsync(broken, shop)).ShouldBe(ImportExitCodes.Failed);
+        _error.ToString().ShouldStartWith($"ordo import: {broken} is not valid JSON: ");
+        Lines(_error).Length.ShouldBe(1);
+
         // A header without the preset's required columns: the server's problem detail is passed on.
         var header = WriteFile("header.csv", "订单编号,宝贝标题\n1,杯\n");
         (await ImportAsync(header, shop)).ShouldBe(ImportExitCodes.Failed);
@@ -263,6 +268,54 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         Lines(_error).Length.ShouldBe(1);
 
         (await OrdersOfAsync(shop)).ShouldBeEmpty();
+    }
+}
+
+/// <summary>The progress line as a terminal shows it, on a clock the test moves.</summary>
+public sealed class ImportProgressTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+    }
+
+    [Fact]
+    public void On_a_terminal_one_line_is_redrawn_with_the_time_left_and_cut_to_the_width()
+    {
+        var (error, clock) = (new StringWriter(), new ManualClock());
+        var progress = new ImportProgress(error, terminal: true, clock, total: 10_000, noun: "row");
+
+        progress.Start();
+        clock.Ticks += TimeSpan.FromSeconds(10).Ticks;
+        progress.Advance(rows: 6_200, landed: 6_150, rejected: 12);
+        progress.Clear();
+        progress.Advance(rows: 3_800, landed: 3_790, rejected: 0);
+        progress.Finish();
+
+        var start = "[░░░░░░░░░░] 0/10,000 rows · 0 orders landed · 0 rejected";
+        var middle = "[██████░░░░] 6,200/10,000 rows · 6,150 orders landed · 12 rejected · 7 s left";
+        var end = "[██████████] 10,000/10,000 rows · 9,940 orders landed · 12 rejected";
+        error.ToString().ShouldBe("\r" + start + "\r" + middle + "\r" + new string(' ', middle.Length) + "\r" + "\r" + end + Environment.NewLine);
+
+        var narrow = new StringWriter();
+        var cut = new ImportProgress(narrow, terminal: true, clock, total: 10_000, noun: "row", columns: 30);
+        cut.Start();
+        narrow.ToString().ShouldBe("\r" + start[..29]);
+    }
+
+    [Fact]
+    public void Elsewhere_each_request_gets_one_plain_line()
+    {
+        var error = new StringWriter();
+        var progress = new ImportProgress(error, terminal: false, new ManualClock(), total: 3, noun: "item");
+        progress.Start();
+        progress.Advance(rows: 2, landed: 1, rejected: 1);
+        progress.Clear();
+        progress.Advance(rows: 1, landed: 1, rejected: 0);
+        progress.Finish();
+        error.ToString().ShouldBe($"2/3 items · 1 order landed · 1 rejected{Environment.NewLine}3/3 items · 2 orders landed · 1 rejected{Environment.NewLine}");
     }
 }
 
