@@ -82,6 +82,11 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
         {
             return ImportExitCodes.Cancelled;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            // The file (or the errors file) could not be read or written, or changed between the two passes.
+            return Fail($"{request.File}: {ex.Message}");
+        }
     }
 
     private async Task<int> ImportAsync(ImportRequest request, CancellationToken ct)
@@ -149,7 +154,7 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
                 report.Finish();
                 return Fail(Invariant($"{problem}; stopped at {noun} {chunk.Rows.Min(r => r.Number):N0}. ") + (sent == 0
                     ? "Nothing was imported."
-                    : $"The {Counted.Of(sent, noun)} sent before it were imported; importing is idempotent, so run the same command again to finish."));
+                    : $"The {Counted.Of(sent, noun)} before it were sent and are reported above; importing is idempotent, so run the same command again to finish."));
             }
             var result = source.Read(answer, chunk);
             if (result.Rejected.Count > 0)
