@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,9 +9,25 @@ using Ordo.Simulator.Platforms;
 
 namespace Ordo.Simulator;
 
-public sealed record SimulationOptions(TimeSpan Duration, double OrdersPerSecond, string ShopPrefix = "SIM", int Seed = 0);
+/// <param name="Duration">How long <see cref="Simulation.RunAsync"/> places orders; null: until cancelled (the server's demo
+/// mode), with the outage and the burst coming back every <see cref="Simulation.OpenEndedCycle"/>.</param>
+/// <param name="OrdersPerSecond">Across all shops; a burst runs at ten times this.</param>
+public sealed record SimulationOptions(TimeSpan? Duration, double OrdersPerSecond, string ShopPrefix = "SIM", int Seed = 0)
+{
+    /// <summary>
+    /// Shop codes without a per-run suffix (<c>{prefix}-{channel code}</c>), and a shop that already exists is
+    /// reconnected to this run's fakes instead of refused: a simulation started again uses the same shops.
+    /// </summary>
+    public bool FixedShopCodes { get; init; }
 
-/// <summary>What the simulation did, for its summary line and for tests.</summary>
+    /// <summary>
+    /// When set, each fake shop's credentials are derived from it and the shop code (HMAC-SHA-256) instead of drawn at
+    /// random, so that a shop's credentials stored in Ordo still match its fake after a restart. Keep it secret.
+    /// </summary>
+    public string? CredentialSeed { get; init; }
+}
+
+/// <summary>What the simulation did, for its summary line and for tests. Written by <see cref="Simulation.RunAsync"/> only.</summary>
 public sealed class SimulationReport
 {
     public int OrdersPlaced;
@@ -19,7 +36,10 @@ public sealed class SimulationReport
     public int PushesRefusedByOrdo;
     public int DuplicatePushes;
     public int StalePushes;
+    /// <summary>Length of the last outage.</summary>
     public int OutageSeconds;
+    public int Outages;
+    public Platform? LastOutage;
     public Dictionary<Platform, int> PlacedByPlatform { get; } = [];
 }
 
@@ -36,61 +56,124 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
     private static readonly Platform[] PlatformsSimulated =
         [Platform.Taobao, Platform.Jd, Platform.Pinduoduo, Platform.Douyin, Platform.Kuaishou, Platform.Youzan, Platform.Shopify, Platform.Woocommerce];
 
+    /// <summary>Length of one round of outage and burst when the simulation runs without an end.</summary>
+    public static readonly TimeSpan OpenEndedCycle = TimeSpan.FromMinutes(5);
+    /// <summary>How long an open-ended simulation keeps an order on its fake (pulls, updates, write-backs); older ones are forgotten so memory stays flat.</summary>
+    public static readonly TimeSpan OpenEndedMemory = TimeSpan.FromHours(1);
+
     private readonly List<(Platform Platform, string Code, FakePlatformHost Host)> _shops = [];
     private readonly Random _random = new(options.Seed == 0 ? Environment.TickCount : options.Seed);
+    private readonly IReadOnlyList<(Platform Platform, string Code)> _codes = ShopCodes(options);
     public SimulationReport Report { get; } = new();
 
-    public IReadOnlyList<(Platform Platform, string Code)> Shops => _shops.Select(s => (s.Platform, s.Code)).ToList();
+    /// <summary>The shops this simulation drives, one per platform; known before they are started.</summary>
+    public IReadOnlyList<(Platform Platform, string Code)> Shops => _codes;
+
+    /// <summary>The fake platforms' base URLs once they are started, by shop code.</summary>
+    public IReadOnlyDictionary<string, Uri> ApiBaseUrls => _shops.ToDictionary(s => s.Code, s => s.Host.BaseUrl);
+
+    private static List<(Platform, string)> ShopCodes(SimulationOptions options)
+    {
+        var run = options.FixedShopCodes ? "" : "-" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        return PlatformsSimulated.Select(p => (p, $"{options.ShopPrefix}-{p.ChannelCode()}{run}")).ToList();
+    }
 
     /// <summary>Starts the fake platforms and connects a shop for each to Ordo.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
+        await StartPlatformsAsync(null, ct);
+        await ConnectAsync(ct);
+    }
+
+    /// <summary>
+    /// Starts one fake platform per shop on a loopback port: the port in <paramref name="preferredPorts"/> (by shop
+    /// code) when it is free, so that Ordo's stored apiBaseUrl still reaches it, otherwise any free port. Needs no Ordo.
+    /// </summary>
+    public async Task StartPlatformsAsync(IReadOnlyDictionary<string, int>? preferredPorts, CancellationToken ct)
+    {
+        foreach (var (platform, code) in _codes)
+        {
+            var host = await FakePlatformHost.StartAsync(FakePlatforms.For(platform), NewShop(platform, code), ct: ct,
+                port: preferredPorts?.GetValueOrDefault(code) ?? 0);
+            _shops.Add((platform, code, host));
+        }
+    }
+
+    private FakeShop NewShop(Platform platform, string code)
+    {
+        // Kuaishou pushes carry an AES key: a valid base64 secret serves both its API and its push.
+        if (options.CredentialSeed is not { } seed)
+            return new FakeShop("sim-" + platform.Name(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), "token-" + Guid.NewGuid().ToString("N")[..12]);
+        byte[] Derive(string purpose) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(seed), Encoding.UTF8.GetBytes($"{purpose}:{code}"));
+        return new FakeShop("sim-" + platform.Name(), Convert.ToBase64String(Derive("secret")[..16]), "token-" + Convert.ToHexStringLower(Derive("token"))[..12]);
+    }
+
+    /// <summary>Creates the SKUs and connects each started fake's shop to Ordo (credentials, apiBaseUrl, push on).</summary>
+    public async Task ConnectAsync(CancellationToken ct)
+    {
         foreach (var sku in Skus)
         {
             var r = await ordo.PostAsJsonAsync("/api/v1/skus", new { code = sku, name = sku }, ct);
-            if (r.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict)) throw new InvalidOperationException($"creating SKU {sku}: {(int)r.StatusCode}");
+            if (r.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict)) throw new InvalidOperationException($"creating SKU {sku}: {(int)r.StatusCode}");
         }
-        var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
-        foreach (var platform in PlatformsSimulated)
+        foreach (var (platform, code, host) in _shops)
         {
-            var fake = FakePlatforms.For(platform);
-            // Kuaishou pushes carry an AES key: a valid base64 secret serves both its API and its push.
-            var shop = new FakeShop("sim-" + platform.Name(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), "token-" + Guid.NewGuid().ToString("N")[..12]);
-            var host = await FakePlatformHost.StartAsync(fake, shop, ct: ct);
-            var code = $"{options.ShopPrefix}-{platform.ChannelCode()}-{run}";
+            var shop = host.Shop;
+            var connection = new
+            {
+                appKey = shop.AppKey, appSecret = shop.AppSecret, accessToken = shop.AccessToken, apiBaseUrl = host.BaseUrl.ToString(), pullIntervalSeconds = 10, pushEnabled = true,
+            };
             var response = await ordo.PostAsJsonAsync("/api/v1/shops", new
             {
-                platform = platform.Name(), code, name = $"模拟店 {platform.Name()}", appKey = shop.AppKey, appSecret = shop.AppSecret,
-                accessToken = shop.AccessToken, apiBaseUrl = host.BaseUrl.ToString(), pullIntervalSeconds = 10, pushEnabled = true,
+                platform = platform.Name(), code, name = $"模拟店 {platform.Name()}", connection.appKey, connection.appSecret,
+                connection.accessToken, connection.apiBaseUrl, connection.pullIntervalSeconds, connection.pushEnabled,
             }, ct);
+            if (response.StatusCode == HttpStatusCode.Conflict && options.FixedShopCodes)
+                response = await ordo.PatchAsJsonAsync($"/api/v1/shops/{code}", connection, ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"connecting {code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
-            _shops.Add((platform, code, host));
             log($"shop {code}: fake {platform.Name()} API at {host.BaseUrl}");
         }
     }
 
-    /// <summary>Runs the traffic for the configured duration.</summary>
+    /// <summary>Runs the traffic for the configured duration, or until <paramref name="ct"/> is cancelled when there is none.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
-        var end = started + options.Duration;
-        var outageAt = started + options.Duration / 3;
-        var burstAt = started + options.Duration / 2;
+        var end = options.Duration is { } duration ? started + duration : DateTimeOffset.MaxValue;
+        var cycle = options.Duration ?? OpenEndedCycle;
+        var cycleStart = started;
         var placed = new List<(int Shop, FakeOrder Order, OrderStatus Status)>();
         var sequence = 0;
-        var outage = -1;
+        var outageDone = false;
+        (FakeShop Shop, DateTimeOffset Until)? outage = null;
         while (DateTimeOffset.UtcNow < end && !ct.IsCancellationRequested)
         {
             var now = DateTimeOffset.UtcNow;
-            // A platform outage of a tenth of the run: its API answers 502 while its buyers keep ordering.
-            if (outage < 0 && now >= outageAt)
+            if (now >= cycleStart + cycle)
             {
-                outage = _random.Next(_shops.Count);
-                _shops[outage].Host.Shop.Down = true;
-                Report.OutageSeconds = (int)Math.Max(1, options.Duration.TotalSeconds / 10);
-                log($"outage: {_shops[outage].Platform.Name()} answers 502 for {Report.OutageSeconds} s");
-                _ = Task.Delay(TimeSpan.FromSeconds(Report.OutageSeconds), ct).ContinueWith(_ => { _shops[outage].Host.Shop.Down = false; log("outage over"); }, TaskScheduler.Default);
+                cycleStart += cycle;
+                outageDone = false;
+                Forget(placed, now - OpenEndedMemory);
             }
+            if (outage is { } current && now >= current.Until)
+            {
+                current.Shop.Down = false;
+                outage = null;
+                log("outage over");
+            }
+            // A platform outage of a tenth of the cycle: its API answers 502 while its buyers keep ordering.
+            if (!outageDone && now >= cycleStart + cycle / 3)
+            {
+                outageDone = true;
+                var down = _shops[_random.Next(_shops.Count)];
+                down.Host.Shop.Down = true;
+                Report.OutageSeconds = (int)Math.Max(1, cycle.TotalSeconds / 10);
+                Report.Outages++;
+                Report.LastOutage = down.Platform;
+                outage = (down.Host.Shop, now.AddSeconds(Report.OutageSeconds));
+                log($"outage: {down.Platform.Name()} answers 502 for {Report.OutageSeconds} s");
+            }
+            var burstAt = cycleStart + cycle / 2;
             var burst = now >= burstAt && now < burstAt + TimeSpan.FromSeconds(3);
             var count = burst ? 10 : 1;
             for (var k = 0; k < count; k++)
@@ -130,6 +213,15 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
             }
             await Task.Delay(TimeSpan.FromSeconds(1 / Math.Max(0.1, options.OrdersPerSecond)), ct);
         }
+    }
+
+    /// <summary>Drops orders last changed before <paramref name="before"/> from the fakes and from those that may still change.</summary>
+    private void Forget(List<(int Shop, FakeOrder Order, OrderStatus Status)> placed, DateTimeOffset before)
+    {
+        placed.RemoveAll(p => p.Order.ModifiedAt < before);
+        foreach (var (_, _, host) in _shops)
+            foreach (var (id, order) in host.Shop.Orders)
+                if (order.ModifiedAt < before) host.Shop.Orders.TryRemove(id, out _);
     }
 
     private static string NewId(Platform platform, int sequence)

@@ -28,10 +28,21 @@ public sealed class FakePlatformHost : IAsyncDisposable
     public FakeShop Shop { get; }
     public IFakePlatformApi Api { get; }
 
-    public static async Task<FakePlatformHost> StartAsync(IFakePlatformApi api, FakeShop shop, TimeProvider? clock = null, CancellationToken ct = default)
+    /// <param name="port">The loopback port to listen on; 0, or a port that is taken: any free one.</param>
+    public static async Task<FakePlatformHost> StartAsync(IFakePlatformApi api, FakeShop shop, TimeProvider? clock = null, CancellationToken ct = default, int port = 0)
+    {
+        if (port != 0)
+        {
+            try { return await StartOnAsync(api, shop, clock, port, ct); }
+            catch (IOException) { } // taken (Kestrel reports "address already in use" as an IOException)
+        }
+        return await StartOnAsync(api, shop, clock, 0, ct);
+    }
+
+    private static async Task<FakePlatformHost> StartOnAsync(IFakePlatformApi api, FakeShop shop, TimeProvider? clock, int port, CancellationToken ct)
     {
         var time = clock ?? TimeProvider.System;
-        var (app, address) = await StartLoopbackAsync(app => app.Run(async http =>
+        var (app, address) = await StartLoopbackAsync(port, app => app.Run(async http =>
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
@@ -48,14 +59,23 @@ public sealed class FakePlatformHost : IAsyncDisposable
     }
 
     /// <summary>Starts a quiet web app on a free loopback port, set up by <paramref name="configure"/>; returns it with its <c>http://</c> address.</summary>
-    internal static async Task<(WebApplication App, string Address)> StartLoopbackAsync(Action<WebApplication> configure, CancellationToken ct)
+    internal static async Task<(WebApplication App, string Address)> StartLoopbackAsync(Action<WebApplication> configure, CancellationToken ct) =>
+        await StartLoopbackAsync(0, configure, ct);
+
+    /// <summary>Starts a small web app on 127.0.0.1:<paramref name="port"/> (0: any free port); a port that is taken throws IOException.</summary>
+    internal static async Task<(WebApplication App, string Address)> StartLoopbackAsync(int port, Action<WebApplication> configure, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         configure(app);
-        await app.StartAsync(ct);
+        try { await app.StartAsync(ct); }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
