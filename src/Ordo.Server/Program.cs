@@ -46,6 +46,11 @@ builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<StartupTasks>();
 builder.Services.AddPrometheusMetrics(OrdoMetrics.MeterName);
 
+// Registered before the job runner: hosted services start in order, and the demo's fake platforms must be listening
+// again when the pulls that were due at start run.
+builder.Services.AddSingleton<DemoSimulation>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulation>());
+
 builder.Services.AddHttpClient(WebhookDeliveryHandler.HttpClientName);
 builder.Services.AddSingleton<IJobHandler, WebhookDeliveryHandler>();
 if (builder.Configuration.GetValue($"{OrdoOptions.Section}:Jobs:Enabled", true))

@@ -1,3 +1,5 @@
+using Ordo.Data;
+
 namespace Ordo.Server.Configuration;
 
 /// <summary>The <c>Ordo</c> configuration section. Every value has a default so that Ordo runs with no configuration at all.</summary>
@@ -8,6 +10,11 @@ public sealed class OrdoOptions
     public DatabaseOptions Database { get; set; } = new();
     /// <summary>Seed demo shops and orders. Null means "yes, when the database is SQLite and empty".</summary>
     public bool? DemoData { get; set; }
+    /// <summary>
+    /// Run fake platforms inside the server and drive live orders from them into it (<c>Demo/DemoSimulation</c>).
+    /// Null means "as <see cref="DemoData"/>": on in the default SQLite run, off on PostgreSQL and in tests.
+    /// </summary>
+    public bool? DemoSimulation { get; set; }
     public BootstrapOptions Bootstrap { get; set; } = new();
     public JobOptions Jobs { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
@@ -17,6 +24,12 @@ public sealed class OrdoOptions
     public int OrderNumberBlockSize { get; set; } = 100;
     /// <summary>Where the SQLite database and first-start files live when no connection string is given.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Whether demo data is seeded (into an empty database) on <paramref name="provider"/>.</summary>
+    public bool SeedsDemoData(DatabaseProvider provider) => DemoData ?? provider == DatabaseProvider.Sqlite;
+
+    /// <summary>Whether the demo simulation runs on <paramref name="provider"/>: by default exactly when demo data is on.</summary>
+    public bool RunsDemoSimulation(DatabaseProvider provider) => DemoSimulation ?? SeedsDemoData(provider);
 }
 
 public sealed class DatabaseOptions

@@ -44,9 +44,11 @@ public sealed partial class StartupTasks(
         await BootstrapApiKeyAsync(ct);
         await SchedulePullsAsync(ct);
 
-        var wantDemo = options.Value.DemoData ?? database.Provider == DatabaseProvider.Sqlite;
-        if (wantDemo) await demo.SeedIfEmptyAsync(ct);
+        if (options.Value.SeedsDemoData(database.Provider)) await demo.SeedIfEmptyAsync(ct);
     }
+
+    /// <summary>Where the generated first admin key is saved (for the README's tour and the demo simulation).</summary>
+    public static string AdminKeyFile(OrdoOptions options) => Path.GetFullPath(Path.Combine(options.DataDirectory, "admin-api-key.txt"));
 
     /// <summary>Every shop with an API to call has its pull scheduled (a no-op for shops that already have one pending).</summary>
     private Task SchedulePullsAsync(CancellationToken ct) =>
@@ -78,7 +80,7 @@ public sealed partial class StartupTasks(
             return;
         }
         // Shown once: only the hash is stored. Also written next to the embedded database for the README's tour.
-        var file = Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "admin-api-key.txt"));
+        var file = AdminKeyFile(options.Value);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await File.WriteAllTextAsync(file, generated + Environment.NewLine, ct);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
