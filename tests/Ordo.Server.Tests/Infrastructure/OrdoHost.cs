@@ -17,9 +17,17 @@ public class OrdoHost : IAsyncLifetime
     public const string AdminKey = "ordo_test_admin_key_0123456789abcdef";
 
     private readonly Db _kind;
+    private readonly TestDatabase? _sharedDatabase;
     private WebApplicationFactory<OrdoServer>? _factory;
 
     protected OrdoHost(Db kind) => _kind = kind;
+
+    /// <summary>A host on a database that outlives it (e.g. to start Ordo again on the same data); the caller disposes it.</summary>
+    protected OrdoHost(TestDatabase database)
+    {
+        _kind = database.Kind;
+        _sharedDatabase = database;
+    }
 
     public TestDatabase Database { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -27,6 +35,18 @@ public class OrdoHost : IAsyncLifetime
 
     /// <summary>Extra settings for a derived host (e.g. a smaller webhook attempt budget).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
+
+    /// <summary>
+    /// True: Kestrel on a free 127.0.0.1 port instead of the in-memory test server, for code that calls the server's
+    /// own address (the demo simulation); <see cref="Client"/> then talks to that port.
+    /// </summary>
+    protected virtual bool ListensOnLoopback => false;
+
+    /// <summary>Further setup of the web host by a derived host (e.g. a logger provider that captures the log).</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }
+
+    /// <summary>The running server's services.</summary>
+    public IServiceProvider Services => _factory!.Services;
 
     /// <summary>False when this host's database is not available here (PostgreSQL without ORDO_TEST_PG).</summary>
     public bool Available { get; private set; }
@@ -41,7 +61,7 @@ public class OrdoHost : IAsyncLifetime
     {
         if (_kind == Db.Postgres && string.IsNullOrEmpty(TestDatabase.PostgresServer)) return;
         Available = true;
-        Database = await TestDatabase.CreateAsync(_kind);
+        Database = _sharedDatabase ?? await TestDatabase.CreateAsync(_kind);
         var settings = new Dictionary<string, string>
         {
             ["Ordo:Database:Provider"] = Database.Provider,
@@ -55,11 +75,14 @@ public class OrdoHost : IAsyncLifetime
             ["Ordo:Webhooks:MaxAttempts"] = "40",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (ListensOnLoopback) settings[WebHostDefaults.ServerUrlsKey] = "http://127.0.0.1:0";
         foreach (var (k, v) in Settings) settings[k] = v;
         _factory = new WebApplicationFactory<OrdoServer>().WithWebHostBuilder(b =>
         {
             foreach (var (k, v) in settings) b.UseSetting(k, v);
+            ConfigureWebHost(b);
         });
+        if (ListensOnLoopback) _factory.UseKestrel();
         Client = NewClient(AdminKey);
         (await Client.GetAsync("/healthz")).EnsureSuccessStatusCode();
     }
@@ -74,7 +97,7 @@ public class OrdoHost : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
-        if (Database is not null) await Database.DisposeAsync();
+        if (Database is not null && _sharedDatabase is null) await Database.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
