@@ -119,15 +119,13 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
         foreach (var (platform, code, host) in _shops)
         {
             var shop = host.Shop;
-            var connection = new
+            var connection = new Dictionary<string, object>
             {
-                appKey = shop.AppKey, appSecret = shop.AppSecret, accessToken = shop.AccessToken, apiBaseUrl = host.BaseUrl.ToString(), pullIntervalSeconds = 10, pushEnabled = true,
+                ["appKey"] = shop.AppKey, ["appSecret"] = shop.AppSecret, ["accessToken"] = shop.AccessToken, ["apiBaseUrl"] = host.BaseUrl.ToString(),
+                ["pullIntervalSeconds"] = 10, ["pushEnabled"] = true,
             };
-            var response = await ordo.PostAsJsonAsync("/api/v1/shops", new
-            {
-                platform = platform.Name(), code, name = $"模拟店 {platform.Name()}", connection.appKey, connection.appSecret,
-                connection.accessToken, connection.apiBaseUrl, connection.pullIntervalSeconds, connection.pushEnabled,
-            }, ct);
+            var response = await ordo.PostAsJsonAsync("/api/v1/shops",
+                new Dictionary<string, object>(connection) { ["platform"] = platform.Name(), ["code"] = code, ["name"] = $"模拟店 {platform.Name()}" }, ct);
             if (response.StatusCode == HttpStatusCode.Conflict && options.FixedShopCodes)
                 response = await ordo.PatchAsJsonAsync($"/api/v1/shops/{code}", connection, ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"connecting {code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
