@@ -72,6 +72,12 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
     /// <summary>The fake platforms' base URLs once they are started, by shop code.</summary>
     public IReadOnlyDictionary<string, Uri> ApiBaseUrls => _shops.ToDictionary(s => s.Code, s => s.Host.BaseUrl);
 
+    /// <summary>
+    /// The orders each fake holds, by shop code: what a simulation started again hands to
+    /// <see cref="StartPlatformsAsync"/>, so that Ordo's fetches and write-backs of them still find them.
+    /// </summary>
+    public IReadOnlyDictionary<string, List<FakeOrder>> HeldOrders => _shops.ToDictionary(s => s.Code, s => s.Host.Shop.Orders.Values.ToList());
+
     private static List<(Platform, string)> ShopCodes(SimulationOptions options)
     {
         var run = options.FixedShopCodes ? "" : "-" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
@@ -81,20 +87,22 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
     /// <summary>Starts the fake platforms and connects a shop for each to Ordo.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        await StartPlatformsAsync(null, ct);
+        await StartPlatformsAsync(null, null, ct);
         await ConnectAsync(ct);
     }
 
     /// <summary>
     /// Starts one fake platform per shop on a loopback port: the port in <paramref name="preferredPorts"/> (by shop
-    /// code) when it is free, so that Ordo's stored apiBaseUrl still reaches it, otherwise any free port. Needs no Ordo.
+    /// code) when it is free, so that Ordo's stored apiBaseUrl still reaches it, otherwise any free port; each fake
+    /// holds the shop's orders from <paramref name="heldOrders"/> (see <see cref="HeldOrders"/>). Needs no Ordo.
     /// </summary>
-    public async Task StartPlatformsAsync(IReadOnlyDictionary<string, int>? preferredPorts, CancellationToken ct)
+    public async Task StartPlatformsAsync(IReadOnlyDictionary<string, int>? preferredPorts, IReadOnlyDictionary<string, List<FakeOrder>>? heldOrders, CancellationToken ct)
     {
         foreach (var (platform, code) in _codes)
         {
-            var host = await FakePlatformHost.StartAsync(FakePlatforms.For(platform), NewShop(platform, code), ct: ct,
-                port: preferredPorts?.GetValueOrDefault(code) ?? 0);
+            var shop = NewShop(platform, code);
+            foreach (var order in heldOrders?.GetValueOrDefault(code) ?? []) shop.Put(order);
+            var host = await FakePlatformHost.StartAsync(FakePlatforms.For(platform), shop, ct: ct, port: preferredPorts?.GetValueOrDefault(code) ?? 0);
             _shops.Add((platform, code, host));
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Server.Configuration;
 using Ordo.Simulator;
+using Ordo.Simulator.Platforms;
 
 namespace Ordo.Server.Demo;
 
@@ -32,6 +34,8 @@ public sealed partial class DemoSimulation(
     private HttpClient? _http;
     private Simulation? _simulation;
     private Task _running = Task.CompletedTask;
+    private readonly Lock _stopGate = new();
+    private Task? _stopped;
 
     /// <summary>The fake platforms' base URLs by shop code while the simulation runs; empty when it is off or stopped.</summary>
     public IReadOnlyDictionary<string, Uri> FakePlatformUrls => _simulation?.ApiBaseUrls ?? new Dictionary<string, Uri>();
@@ -56,18 +60,61 @@ public sealed partial class DemoSimulation(
             .Select(s => (s.Code, Url: Uri.TryCreate(s.ApiBaseUrl, UriKind.Absolute, out var url) ? url : null))
             .Where(s => s.Url is { IsLoopback: true })
             .ToDictionary(s => s.Code, s => s.Url!.Port);
-        await _simulation.StartPlatformsAsync(previousPorts, ct);
+        await _simulation.StartPlatformsAsync(previousPorts, await ReadHeldOrdersAsync(ct), ct);
         // Stop the traffic as soon as shutdown begins, before the server stops answering it.
         lifetime.ApplicationStopping.Register(_stopping.Cancel);
         _running = RunAsync(_simulation, _http, _stopping.Token);
     }
 
-    public async Task StopAsync(CancellationToken ct)
+    /// <summary>Stops the traffic, keeps the fakes' orders and stops the fakes; once, however often it is called (a test host calls it twice).</summary>
+    public Task StopAsync(CancellationToken ct)
+    {
+        lock (_stopGate) return _stopped ??= StopOnceAsync(ct);
+    }
+
+    private async Task StopOnceAsync(CancellationToken ct)
     {
         await _stopping.CancelAsync();
-        try { await _running.WaitAsync(ct); }
+        try
+        {
+            await _running.WaitAsync(ct);
+            if (_simulation is { } simulation) await SaveHeldOrdersAsync(simulation, ct);
+        }
         catch (OperationCanceledException) { } // the host's shutdown timeout: the fakes are stopped below anyway
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogNotSaved(HeldOrdersFile, ex.Message);
+        }
         await DisposeAsync();
+    }
+
+    /// <summary>
+    /// Where the fakes' orders wait between two runs. The fakes live in memory, but a push just before a stop leaves a
+    /// fetch job that runs at the next start, and shipped orders are written back later: both must find the order.
+    /// </summary>
+    private string HeldOrdersFile => Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "demo-simulation-orders.json"));
+
+    private async Task SaveHeldOrdersAsync(Simulation simulation, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(HeldOrdersFile)!);
+        await using var file = File.Create(HeldOrdersFile);
+        await JsonSerializer.SerializeAsync(file, simulation.HeldOrders, cancellationToken: ct);
+    }
+
+    private async Task<Dictionary<string, List<FakeOrder>>?> ReadHeldOrdersAsync(CancellationToken ct)
+    {
+        if (!File.Exists(HeldOrdersFile)) return null;
+        try
+        {
+            await using var file = File.OpenRead(HeldOrdersFile);
+            var held = await JsonSerializer.DeserializeAsync<Dictionary<string, List<FakeOrder>>>(file, cancellationToken: ct);
+            var since = clock.GetUtcNow() - Simulation.OpenEndedMemory;
+            return held?.ToDictionary(h => h.Key, h => h.Value.Where(o => o.ModifiedAt >= since).ToList());
+        }
+        catch (Exception ex) when (ex is JsonException or IOException)
+        {
+            return null; // a damaged file costs only the fakes' memory of older orders
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -201,6 +248,9 @@ public sealed partial class DemoSimulation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: no admin API key to call Ordo with (neither Ordo:Bootstrap:ApiKey nor {File}). Set one, or turn the simulation off with Ordo:DemoSimulation=false")]
     private partial void LogNoKey(string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation: could not keep the fakes' orders for the next start in {File}: {Reason}")]
+    private partial void LogNotSaved(string file, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: the server has no address to call")]
     private partial void LogNoAddress();
