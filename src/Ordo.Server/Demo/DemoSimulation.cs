@@ -45,7 +45,7 @@ public sealed partial class DemoSimulation(
         if (!options.Value.RunsDemoSimulation(database.Provider)) return;
         if (AdminKey() is not { } key)
         {
-            LogNoKey(StartupTasks.AdminKeyFile(options.Value));
+            LogNotStarted($"no admin API key to call Ordo with (neither Ordo:Bootstrap:ApiKey nor {StartupTasks.AdminKeyFile(options.Value)}); set one, or");
             return;
         }
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -134,7 +134,7 @@ public sealed partial class DemoSimulation(
             await WhenStartedAsync(ct);
             if (OwnAddress() is not { } address)
             {
-                LogNoAddress();
+                LogNotStarted("the server has no address to call;");
                 return;
             }
             http.BaseAddress = address;
@@ -167,7 +167,7 @@ public sealed partial class DemoSimulation(
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
         {
             // Connecting failed (e.g. the key in the key file is not an admin key of this database): the server runs on.
-            LogNotStarted(ex.Message);
+            LogNotStarted(ex.Message + ";");
         }
         catch (Exception ex)
         {
@@ -194,10 +194,8 @@ public sealed partial class DemoSimulation(
             {
                 var now = (report.OrdersPlaced, report.Updates, report.PushesSent, report.PushesRefusedByOrdo, report.Outages);
                 var outage = now.Outages > outages ? $"; fake {report.LastOutage?.Name()} was down (502) for {report.OutageSeconds} s" : "";
-                if (now.PushesRefusedByOrdo > refused)
-                    LogSummaryWithRefusals(now.OrdersPlaced - orders, now.Updates - updates, now.PushesSent - pushes, now.PushesRefusedByOrdo - refused, outage, now.OrdersPlaced);
-                else
-                    LogSummary(now.OrdersPlaced - orders, now.Updates - updates, now.PushesSent - pushes, outage, now.OrdersPlaced);
+                LogSummary(now.PushesRefusedByOrdo > refused ? LogLevel.Warning : LogLevel.Information, now.OrdersPlaced - orders, now.Updates - updates,
+                    now.PushesSent - pushes, now.PushesRefusedByOrdo - refused, outage, now.OrdersPlaced);
                 (orders, updates, pushes, refused, outages) = now;
             }
         }
@@ -237,25 +235,17 @@ public sealed partial class DemoSimulation(
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo simulation running: fake platforms on 127.0.0.1 ports send about one order every {Seconds} s into {Address} (pushes and pulls, with a short outage and a burst every {CycleMinutes} min) for the shops {Shops}. Turn it off with Ordo:DemoSimulation=false (e.g. dotnet run --project src/Ordo.Server -- --Ordo:DemoSimulation=false)")]
     private partial void LogRunning(Uri address, string shops, double seconds, double cycleMinutes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo simulation, last minute: {Orders} orders placed, {Updates} payments and cancellations, {Pushes} pushes{Outage}; {Total} orders since start")]
-    private partial void LogSummary(int orders, int updates, int pushes, string outage, int total);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation, last minute: {Orders} orders placed, {Updates} payments and cancellations, {Pushes} pushes of which Ordo refused {Refused} (see GET /api/v1/shops/{{code}}/push-attempts?outcome=refused){Outage}; {Total} orders since start")]
-    private partial void LogSummaryWithRefusals(int orders, int updates, int pushes, int refused, string outage, int total);
+    /// <param name="level">Warning when Ordo refused pushes (see GET /api/v1/shops/{code}/push-attempts?outcome=refused).</param>
+    [LoggerMessage(Message = "Demo simulation, last minute: {Orders} orders placed, {Updates} payments and cancellations, {Pushes} pushes ({Refused} refused by Ordo){Outage}; {Total} orders since start")]
+    private partial void LogSummary(LogLevel level, int orders, int updates, int pushes, int refused, string outage, int total);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Demo simulation: {Line}")]
     private partial void LogDetail(string line);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: no admin API key to call Ordo with (neither Ordo:Bootstrap:ApiKey nor {File}). Set one, or turn the simulation off with Ordo:DemoSimulation=false")]
-    private partial void LogNoKey(string file);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation: could not keep the fakes' orders for the next start in {File}: {Reason}")]
     private partial void LogNotSaved(string file, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: the server has no address to call")]
-    private partial void LogNoAddress();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: {Reason}. Turn it off with Ordo:DemoSimulation=false")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo simulation not started: {Reason} turn it off with Ordo:DemoSimulation=false")]
     private partial void LogNotStarted(string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Demo simulation failed; the server runs on without it")]
