@@ -17,7 +17,8 @@ namespace Ordo.Server.Demo;
 /// through its own HTTP address, as any client would: API calls with the admin key (<c>Ordo:Bootstrap:ApiKey</c>, or
 /// the key file written on first start), pushes signed as each platform signs them, pulls by the job runner. It runs
 /// until the server stops. Its shops (<c>DEMO-TB</c>, <c>DEMO-JD</c>, …) are its own, beside the demo data's shops,
-/// and are reconnected on every start, because the fakes and their ports live only as long as the process.
+/// and are reconnected on every start, because the fakes and their ports live only as long as the process; the
+/// fakes' orders are kept in the data directory from one run to the next.
 /// </summary>
 public sealed partial class DemoSimulation(
     IServer server, IHostApplicationLifetime lifetime, OrdoDatabase database, IOptions<OrdoOptions> options, TimeProvider clock,
