@@ -12,10 +12,14 @@ namespace Ordo.Data;
 /// </summary>
 public sealed class GroupCommit(OrdoDatabase database, int maxGroup = 64)
 {
+    // SQLite has one writer, so one committer. PostgreSQL commits concurrently: while one group waits for its
+    // statements' round trips and its log flush, the next can be written.
+    private readonly int _maxCommitters = database.Provider == DatabaseProvider.Postgres ? 4 : 1;
+
     private sealed record Pending(Func<DbSession, Task> Work, TaskCompletionSource Done);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private int _committing;
+    private int _committers;
 
     /// <summary>Commits <paramref name="work"/> with whatever else is waiting; returns once it is committed.</summary>
     public Task WriteAsync(Func<DbSession, Task> work, CancellationToken ct = default)
@@ -27,10 +31,11 @@ public sealed class GroupCommit(OrdoDatabase database, int maxGroup = 64)
         return pending.Done.Task.WaitAsync(ct);
     }
 
-    // One committer at a time: while it commits a group, the next group gathers.
+    // While the committers are busy, the next group gathers.
     private void StartCommitterIfIdle()
     {
-        if (Interlocked.CompareExchange(ref _committing, 1, 0) == 0) _ = Task.Run(CommitAllAsync, CancellationToken.None);
+        if (Interlocked.Increment(ref _committers) <= _maxCommitters) _ = Task.Run(CommitAllAsync, CancellationToken.None);
+        else Interlocked.Decrement(ref _committers);
     }
 
     private async Task CommitAllAsync()
@@ -47,7 +52,7 @@ public sealed class GroupCommit(OrdoDatabase database, int maxGroup = 64)
         }
         finally
         {
-            Volatile.Write(ref _committing, 0);
+            Interlocked.Decrement(ref _committers);
             // A write queued after the last read but before the flag was cleared must not wait for the next caller.
             if (_queue.Reader.Count > 0) StartCommitterIfIdle();
         }
