@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Ordo.Data;
 
 /// <summary>
@@ -10,59 +8,35 @@ namespace Ordo.Data;
 /// If a group fails, each of its writes is committed alone, so one bad write fails only its own caller.
 /// A write may therefore run more than once (as with <see cref="OrdoDatabase.WriteAsync{T}"/>): database work only.
 /// </summary>
-public sealed class GroupCommit(OrdoDatabase database, int maxGroup = 64)
+public sealed class GroupCommit
 {
-    // SQLite has one writer, so one committer. PostgreSQL commits concurrently: while one group waits for its
-    // statements' round trips and its log flush, the next can be written.
-    private readonly int _maxCommitters = database.Provider == DatabaseProvider.Postgres ? 4 : 1;
-
     private sealed record Pending(Func<DbSession, Task> Work, TaskCompletionSource Done);
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private int _committers;
+    private readonly OrdoDatabase _database;
+    private readonly GroupedWork<Pending> _pending;
+
+    public GroupCommit(OrdoDatabase database, int maxGroup = 64)
+    {
+        _database = database;
+        // SQLite has one writer, so one committer. PostgreSQL commits concurrently: while one group waits for its
+        // statements' round trips and its log flush, the next can be written.
+        _pending = new GroupedWork<Pending>(maxGroup, database.Provider == DatabaseProvider.Postgres ? 4 : 1, CommitAsync);
+    }
 
     /// <summary>Commits <paramref name="work"/> with whatever else is waiting; returns once it is committed.</summary>
     public Task WriteAsync(Func<DbSession, Task> work, CancellationToken ct = default)
     {
         var pending = new Pending(work, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        _queue.Writer.TryWrite(pending);
-        StartCommitterIfIdle();
+        _pending.Add(pending);
         // A cancelled caller stops waiting; its write, already queued, is still committed (or not) with its group.
         return pending.Done.Task.WaitAsync(ct);
-    }
-
-    // While the committers are busy, the next group gathers.
-    private void StartCommitterIfIdle()
-    {
-        if (Interlocked.Increment(ref _committers) <= _maxCommitters) _ = Task.Run(CommitAllAsync, CancellationToken.None);
-        else Interlocked.Decrement(ref _committers);
-    }
-
-    private async Task CommitAllAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var group = new List<Pending>(maxGroup);
-                while (group.Count < maxGroup && _queue.Reader.TryRead(out var next)) group.Add(next);
-                if (group.Count == 0) return;
-                await CommitAsync(group);
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _committers);
-            // A write queued after the last read but before the flag was cleared must not wait for the next caller.
-            if (_queue.Reader.Count > 0) StartCommitterIfIdle();
-        }
     }
 
     private async Task CommitAsync(List<Pending> group)
     {
         try
         {
-            await database.WriteAsync(async s => { foreach (var p in group) await p.Work(s); }, CancellationToken.None);
+            await _database.WriteAsync(async s => { foreach (var p in group) await p.Work(s); }, CancellationToken.None);
             foreach (var p in group) p.Done.TrySetResult();
         }
         catch (Exception) when (group.Count > 1)

@@ -66,9 +66,8 @@ public sealed class OrderIntake(
     // Group commit: single submissions that arrive together are stored and processed together, so that N concurrent
     // requests cost two transactions instead of 2N (SQLite has one writer; PostgreSQL flushes its log per commit).
     // Each request still gets its own result, and a failing item is isolated as in a batch.
-    private readonly System.Threading.Channels.Channel<Submission> _queue =
-        System.Threading.Channels.Channel.CreateUnbounded<Submission>(new() { SingleReader = false });
-    private int _drainers;
+    private GroupedWork<Submission>? _submissions;
+    private GroupedWork<Submission> Submissions => LazyInitializer.EnsureInitialized(ref _submissions, () => new(MaxGroup, MaxDrainers, TakeInAsync));
     private const int MaxDrainers = 2;
     private const int MaxGroup = 100;
 
@@ -88,46 +87,28 @@ public sealed class OrderIntake(
     private async Task<IntakeResult> EnqueueAsync(Submission submission, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        _queue.Writer.TryWrite(submission);
-        if (Interlocked.Increment(ref _drainers) <= MaxDrainers) _ = Task.Run(DrainAsync, CancellationToken.None);
-        else Interlocked.Decrement(ref _drainers);
+        Submissions.Add(submission);
         var result = await submission.Done.Task.WaitAsync(ct);
         metrics.IntakeDuration(Stopwatch.GetElapsedTime(started), "single");
         return result;
     }
 
-    /// <summary>Processes queued submissions in groups until the queue is empty. At most <see cref="MaxDrainers"/> run at once.</summary>
-    private async Task DrainAsync()
+    /// <summary>Stores a group of submissions in the inbox (one transaction), processes them and answers each caller.</summary>
+    private async Task TakeInAsync(List<Submission> group)
     {
         try
         {
-            while (true)
-            {
-                var group = new List<Submission>(MaxGroup);
-                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var next)) group.Add(next);
-                if (group.Count == 0) return;
-                try
-                {
-                    var now = clock.GetUtcNow();
-                    var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s,
-                        group.Select(g => new NewInboxItem(g.Source, g.Payload, g.Format, g.Platform, g.ShopCode)).ToList(), now), CancellationToken.None);
-                    var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor, g.Format, g.ShopCode)).ToList(), CancellationToken.None);
-                    for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
-                }
-                catch (Exception ex)
-                {
-                    // Nothing was acknowledged: every caller gets the error (HTTP 500) and may send again.
-                    log.LogError(ex, "Intake of {Count} submissions failed", group.Count);
-                    foreach (var g in group) g.Done.TrySetException(ex);
-                }
-            }
+            var now = clock.GetUtcNow();
+            var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s,
+                group.Select(g => new NewInboxItem(g.Source, g.Payload, g.Format, g.Platform, g.ShopCode)).ToList(), now), CancellationToken.None);
+            var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor, g.Format, g.ShopCode)).ToList(), CancellationToken.None);
+            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
         }
-        finally
+        catch (Exception ex)
         {
-            Interlocked.Decrement(ref _drainers);
-            // A submission queued while this drainer was leaving must not wait for the next request.
-            if (_queue.Reader.Count > 0 && Interlocked.Increment(ref _drainers) <= MaxDrainers) _ = Task.Run(DrainAsync, CancellationToken.None);
-            else if (_queue.Reader.Count > 0) Interlocked.Decrement(ref _drainers);
+            // Nothing was acknowledged: every caller gets the error (HTTP 500) and may send again.
+            log.LogError(ex, "Intake of {Count} submissions failed", group.Count);
+            foreach (var g in group) g.Done.TrySetException(ex);
         }
     }
 
