@@ -23,6 +23,11 @@ public static class InboxFormat
     public static string Native(string platform) => platform;
     /// <summary>A push message that carries only ids; the full order is fetched from the platform's API.</summary>
     public static string PushMessage(string platform) => platform + ".push";
+    /// <summary>A whole CSV order export as uploaded; its orders are kept as items of their own.</summary>
+    public const string CsvFile = "csv";
+    /// <summary>The header and rows of one order of a CSV export, read with the named preset (for the item's shop).</summary>
+    public static string CsvOrder(string preset) => CsvOrderPrefix + preset;
+    public const string CsvOrderPrefix = "csv:";
 }
 
 /// <summary>A payload to keep: where it came from, how to read it, and (for native payloads) the shop it belongs to.</summary>

@@ -107,6 +107,34 @@ public abstract class CsvImportTests(OrdoHost host) : CatalogueTestBase(host)
     }
 
     [Fact]
+    public async Task A_rejected_order_is_kept_as_CSV_with_its_preset_and_lands_when_replayed_corrected()
+    {
+        var shop = await ShopAsync("taobao");
+        var bad = Id();
+        string Row(string quantity) =>
+            $"{bad},tb_b,20.00,0,20.00,交易成功,,李四,北京市 朝阳区 2 号,13800000002,2026-03-01 11:00:00,2026-03-01 11:01:00,马克杯,{TestOrders.Sku},{quantity},10.00,";
+        var body = await (await ImportAsync(shop, Encoding.UTF8.GetBytes(Taobao(Row("two"))))).ReadObjectAsync();
+        var inboxId = body["results"]![0]!["inboxId"]!.GetValue<long>();
+        var kept = await Host.GetJsonAsync($"/api/v1/inbox/{inboxId}");
+        (kept["status"]!.GetValue<string>(), kept["format"]!.GetValue<string>(), kept["shopCode"]!.GetValue<string>()).ShouldBe(("rejected", "csv:taobao", shop));
+
+        // As kept, the row is still wrong: the replay says so again, by row and column, and nothing lands.
+        var again = await Host.Client.PostAsync($"/api/v1/inbox/{inboxId}/replay", null);
+        again.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await again.Content.ReadAsStringAsync()).ShouldContain("row 2: 宝贝数量");
+        // A correction has the item's own form: CSV text, not an order object.
+        var asObject = await Host.PostJsonAsync($"/api/v1/inbox/{inboxId}/replay", "{\"payload\":{\"platform\":\"taobao\"}}");
+        asObject.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var corrected = new JsonObject { ["payload"] = Taobao(Row("2")) };
+        var replay = await Host.PostJsonAsync($"/api/v1/inbox/{inboxId}/replay", corrected.ToJsonString());
+        replay.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var order = (await Host.GetJsonAsync($"/api/v1/orders?q={bad}"))["items"]!.AsArray().Single()!;
+        order["lines"]![0]!["quantity"]!.GetValue<int>().ShouldBe(2);
+        (await Host.GetJsonAsync($"/api/v1/inbox/{inboxId}"))["status"]!.GetValue<string>().ShouldBe("accepted");
+    }
+
+    [Fact]
     public async Task A_GB18030_file_is_read_as_such()
     {
         var shop = await ShopAsync("tmall");

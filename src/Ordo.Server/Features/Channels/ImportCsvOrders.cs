@@ -19,7 +19,6 @@ namespace Ordo.Server.Features.Channels;
 /// </summary>
 public static class ImportCsvOrders
 {
-    public const string CsvFormat = "csv";
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/shops/{shopCode}/orders:import-csv", async (string shopCode, string? preset, HttpContext http, OrdoDatabase db,
@@ -33,7 +32,7 @@ public static class ImportCsvOrders
 
             // The file as it arrived (decoded), before anything is read from it.
             var fileId = (await db.WriteAsync(s => InboxStore.AddManyAsync(s,
-                [new NewInboxItem(source, text, CsvFormat, shop?.Platform.Name(), shop?.Code)], clock.GetUtcNow()), ct))[0];
+                [new NewInboxItem(source, text, InboxFormat.CsvFile, shop?.Platform.Name(), shop?.Code)], clock.GetUtcNow()), ct))[0];
             async Task<IResult> Refuse(int status, string title, FieldError problem, IReadOnlyList<string>? missing = null)
             {
                 await db.WriteAsync(s => InboxStore.MarkAsync(s, fileId, InboxStatus.Rejected, clock.GetUtcNow(),
@@ -68,7 +67,9 @@ public static class ImportCsvOrders
             {
                 var errors = order.Errors.Select(e => new FieldError($"row {e.Row}: {e.Column}", e.Reason, e.Value)).ToList();
                 var first = errors[0];
-                var kept = await intake.RejectEnvelopeAsync(order.Text, source, first with { Reason = string.Join("; ", errors.Select(e => $"{e.Field} {e.Reason}")) }, ct);
+                // Kept with its header and preset, so that it can be corrected and replayed as CSV.
+                var kept = await intake.RejectAsync(new NewInboxItem(source, order.Text, InboxFormat.CsvOrder(mapping.Preset.Name), shop.Platform.Name(), shop.Code),
+                    first with { Reason = string.Join("; ", errors.Select(e => $"{e.Field} {e.Reason}")) }, ct);
                 byOrder[order] = new IntakeResult(kept, IntakeOutcome.Rejected, null, errors);
             }
             await db.WriteAsync(s => InboxStore.MarkAsync(s, fileId, InboxStatus.Accepted, clock.GetUtcNow(), null, null, "imported"), ct);

@@ -52,16 +52,20 @@ public static class InboxEndpoints
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct, optional: true);
             if (problem is not null) return problem;
-            string? corrected = null;
-            if (body.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null)
-            {
-                if (p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return Problems.BadRequest("payload", "must be the corrected order as a JSON object");
-                corrected = p.GetRawText();
-            }
             var item = await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct);
             if (item is null) return Problems.NotFound($"no inbox item {id}");
             if (item.Status == InboxStatus.Accepted)
                 return Problems.Result(409, "Already accepted", $"inbox item {id} was already accepted as order {item.OrderNo}; nothing to replay");
+            // The correction has the item's own form: CSV text for one order of a CSV export, JSON for everything else.
+            var csv = item.Format.StartsWith(InboxFormat.CsvOrderPrefix, StringComparison.Ordinal);
+            string? corrected = null;
+            if (body.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null)
+            {
+                if (csv && p.ValueKind != JsonValueKind.String)
+                    return Problems.BadRequest("payload", "must be the corrected CSV text (the header and the order's rows) as a JSON string");
+                if (!csv && p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return Problems.BadRequest("payload", "must be the corrected order as a JSON object");
+                corrected = csv ? p.GetString() : p.GetRawText();
+            }
 
             var actor = http.User.ToActor();
             if (item.Source == SubmitOrderBatch.EnvelopeSource)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ordo.Core.Channels.Csv;
 using Ordo.Core.Common;
 using Ordo.Core.Orders;
 using Ordo.Data;
@@ -140,13 +141,17 @@ public sealed class OrderIntake(
     }
 
     /// <summary>Keeps a payload that could not even be split into orders, as a rejected inbox item; returns its id.</summary>
-    public Task<long> RejectEnvelopeAsync(string payload, string source, FieldError problem, CancellationToken ct)
+    public Task<long> RejectEnvelopeAsync(string payload, string source, FieldError problem, CancellationToken ct) =>
+        RejectAsync(new NewInboxItem(source, payload), problem, ct);
+
+    /// <summary>Keeps <paramref name="item"/> in the inbox as rejected for <paramref name="problem"/>, to be fixed and replayed.</summary>
+    public Task<long> RejectAsync(NewInboxItem item, FieldError problem, CancellationToken ct)
     {
-        metrics.Rejected("unknown");
+        metrics.Rejected(item.Platform ?? "unknown");
         return database.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
-            var id = await InboxStore.AddAsync(s, source, payload, now);
+            var id = (await InboxStore.AddManyAsync(s, [item], now))[0];
             await InboxStore.MarkAsync(s, id, InboxStatus.Rejected, now, JsonSerializer.Serialize(new[] { problem }, ApiJson.Options), null, IntakeOutcome.Rejected);
             return id;
         }, ct);
@@ -233,11 +238,31 @@ public sealed class OrderIntake(
         }, ct);
 
     /// <summary>Reads a native payload with its platform's adapter, for the shop it was received for; never throws.</summary>
+    /// <summary>One order of a CSV export (its header and rows, as kept or as corrected), mapped with its preset again.</summary>
+    private static ParseResult<CanonicalOrder> ParseCsvOrder(Pending item, Shop shop)
+    {
+        static ParseResult<CanonicalOrder> Fail(string field, string reason) => ParseResult<CanonicalOrder>.Fail([new FieldError(field, reason, null)]);
+        var presetName = item.Format[InboxFormat.CsvOrderPrefix.Length..];
+        if (CsvPresets.Find(presetName) is not { } preset) return Fail("format", $"'{presetName}' is no longer a CSV preset of this Ordo version");
+        var (mapping, missing) = CsvOrderMapper.Map(item.Payload, preset, shop.Platform, shop.Code);
+        if (mapping is null) return Fail("columns", $"the header lacks required columns of preset '{preset.Name}': {string.Join(", ", missing)}");
+        if (mapping.Orders.Count != 1)
+            return Fail("rows", $"the item must hold the header and the rows of exactly one order, not {mapping.Orders.Count}");
+        var order = mapping.Orders[0];
+        return order.Json is null
+            ? ParseResult<CanonicalOrder>.Fail(order.Errors.Select(e => new FieldError($"row {e.Row}: {e.Column}", e.Reason, e.Value)).ToList())
+            : CanonicalOrderParser.Parse(order.Json);
+    }
+
     private ParseResult<CanonicalOrder> ParseNative(Pending item)
     {
         if (item.ShopCode is null || !_knownShops.TryGetValue(item.ShopCode, out var shop))
             return ParseResult<CanonicalOrder>.Fail([new FieldError("shopCode",
                 $"shop '{item.ShopCode}' does not exist; create it (POST /api/v1/shops) and replay this inbox item", item.ShopCode)]);
+        if (item.Format == InboxFormat.CsvFile)
+            return ParseResult<CanonicalOrder>.Fail([new FieldError("$",
+                "this is a whole CSV file; replay the inbox items of its rejected orders, or import the file again", null)]);
+        if (item.Format.StartsWith(InboxFormat.CsvOrderPrefix, StringComparison.Ordinal)) return ParseCsvOrder(item, shop);
         if (item.Format.EndsWith(".push", StringComparison.Ordinal))
             return ParseResult<CanonicalOrder>.Fail([new FieldError("$",
                 "this push message carries only the order id; the order itself comes from the platform's API (pull sync), not from a replay", null)]);
