@@ -11,7 +11,7 @@ public sealed record InboxItem(
     long Id, DateTimeOffset ReceivedAt, string Source, string? Platform, string? ShopCode, string? PlatformOrderId, string Payload,
     string Status, string? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string? OriginalPayload)
 {
-    /// <summary>How the payload is read: <see cref="InboxFormat.Canonical"/> or a platform's native order (the platform name).</summary>
+    /// <summary>How the payload is read: <see cref="InboxFormat.Canonical"/>, a platform's native order (the platform name), an id-only push message, or CSV (see <see cref="InboxFormat"/>).</summary>
     public string Format { get; init; } = InboxFormat.Canonical;
 }
 
