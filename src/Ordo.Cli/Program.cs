@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ordo.Cli.Import;
+using Ordo.Cli.Shops;
 using Ordo.Simulator;
 
 // `ordo`: Ordo's command line. Commands talk to a running Ordo server through its API.
@@ -76,7 +77,38 @@ import.SetAction(async (parse, ct) =>
     return await new OrderImport(http, ImportOutput.Console()).RunAsync(request, ct);
 });
 
-var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import };
+var shopCode = new Argument<string>("code") { Description = "the shop's code in Ordo (e.g. TB-HOME)" };
+var platform = new Option<string?>("--platform") { Description = "taobao, tmall, jd, pinduoduo, douyin, kuaishou, youzan, wechat, shopify, woocommerce or manual" };
+var shopName = new Option<string?>("--name") { Description = "the shop's name" };
+var appKey = new Option<string?>("--app-key") { Description = "the platform app key (client id)" };
+var appSecret = new Option<string?>("--app-secret") { Description = "the platform app secret; '-' reads it from standard input (keeps it out of the shell history)" };
+var accessToken = new Option<string?>("--access-token") { Description = "the shop's access token (session); '-' reads it from standard input" };
+var apiBaseUrl = new Option<string?>("--api-base-url") { Description = "the platform API's base URL (setting it starts the pull sync)" };
+var pullInterval = new Option<int?>("--pull-interval") { Description = "seconds between pulls (10 to 86400; default 60)" };
+var push = new Option<bool?>("--push") { Description = "take the platform's pushes at /hooks/{platform}/{code}: true or false" };
+var platformShopId = new Option<string?>("--platform-shop-id") { Description = "the shop's id on the platform (Pinduoduo mall id for the PMC feed)" };
+ShopSettings Settings(ParseResult parse) => new(parse.GetValue(shopCode)!, parse.GetValue(platform), parse.GetValue(shopName), parse.GetValue(appKey),
+    parse.GetValue(appSecret), parse.GetValue(accessToken), parse.GetValue(apiBaseUrl), parse.GetValue(pullInterval), parse.GetValue(push), parse.GetValue(platformShopId));
+ShopAdmin Admin(HttpClient http) => new(http, Console.Out, Console.Error, Console.In);
+
+var shopsList = new Command("list", "List the shops with how each is connected (secrets are never shown).") { server, key };
+shopsList.SetAction(async (parse, ct) => Connect(parse, "shops list", TimeSpan.FromSeconds(30)) is { } http ? await Admin(http).ListAsync(ct) : ShopAdmin.Refused);
+var shopsAdd = new Command("add", "Add a shop and, with the platform's credentials, connect it: pulls start when --api-base-url is set, pushes are taken with --push true.")
+{
+    shopCode, platform, shopName, appKey, appSecret, accessToken, apiBaseUrl, pullInterval, push, platformShopId, server, key,
+};
+shopsAdd.SetAction(async (parse, ct) => Connect(parse, "shops add", TimeSpan.FromSeconds(30)) is { } http ? await Admin(http).AddAsync(Settings(parse), ct) : ShopAdmin.Refused);
+var shopsUpdate = new Command("update", "Change a shop's connection: credentials, API base URL, pull interval, push.")
+{
+    shopCode, appKey, appSecret, accessToken, apiBaseUrl, pullInterval, push, platformShopId, server, key,
+};
+shopsUpdate.SetAction(async (parse, ct) => Connect(parse, "shops update", TimeSpan.FromSeconds(30)) is { } http ? await Admin(http).UpdateAsync(Settings(parse), ct) : ShopAdmin.Refused);
+var shops = new Command("shops", "List, add and connect shops. Exit codes: 0 done; 1 Ordo failed; 2 refused (the server's reason is printed), bad usage or Ordo unreachable.")
+{
+    shopsList, shopsAdd, shopsUpdate,
+};
+
+var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();
 // A command line that does not parse is a usage error: exit code 2, as each command's own checks give.
