@@ -50,4 +50,49 @@ internal static class HttpAnswerChecks
         : e.GetRawText();
 
     public static string Snippet(string body) => NativeReader.Fragment(body ?? "");
+
+    /// <summary>
+    /// The first reading of a JSON API's answer (Kuaishou, Youzan): HTTP 429 and 5xx are retryable failures; a body that
+    /// is not JSON (typically a proxy or gateway page, which passes) is retryable after a 2xx; a JSON body that is not an
+    /// object is an unexpected shape. Otherwise the root object, for the platform to read its own success and error fields.
+    /// </summary>
+    public static (JsonElement Root, ApiError? Error) ReadRoot(ApiAnswer answer)
+    {
+        if (RestHttp.IsRetryableStatus(answer.StatusCode))
+            return (default, new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, RetryAfter(answer)));
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(answer.Body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return (default, new ApiError(answer.StatusCode is >= 200 and < 300 ? "ordo.invalid_response" : $"http_{answer.StatusCode}",
+                $"the answer is not JSON: {NativeReader.Fragment(answer.Body)}", Retryable: answer.StatusCode is >= 200 and < 300));
+        }
+        return root.ValueKind == JsonValueKind.Object ? (root, null) : (default, Unexpected("the answer is not a JSON object", answer));
+    }
+
+    /// <summary>A well-formed answer of an unexpected shape: a contract change, which retrying does not fix.</summary>
+    public static ApiError Unexpected(string reason, ApiAnswer answer) =>
+        new("ordo.invalid_response", $"{reason}: {NativeReader.Fragment(answer.Body)}", Retryable: false);
+
+    /// <summary>A JSON value's text, or null when it is absent or an empty string.</summary>
+    public static string? NonEmptyText(JsonElement obj, string name) => NativeReader.Get(obj, name) is { } e
+        ? e.ValueKind == JsonValueKind.String ? (e.GetString() is { Length: > 0 } s ? s : null) : e.GetRawText()
+        : null;
+
+    /// <summary>A JSON object written by <paramref name="body"/>, as text (a request's parameters or body).</summary>
+    public static string JsonObject(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Ordo.Core.Orders;
+using static Ordo.Core.Channels.HttpAnswerChecks;
 
 namespace Ordo.Core.Channels.Kuaishou;
 
@@ -67,7 +67,7 @@ public sealed class KuaishouApi : IPlatformApi
 
     public ApiCall ListModified(ApiConnection connection, PullWindow window, string? pageToken, DateTimeOffset now)
     {
-        var param = Json(w =>
+        var param = JsonObject(w =>
         {
             w.WriteNumber("orderViewStatus", AllOrders);
             w.WriteNumber("pageSize", PageSize);
@@ -114,7 +114,7 @@ public sealed class KuaishouApi : IPlatformApi
     }
 
     public ApiCall GetOrder(ApiConnection connection, string platformOrderId, DateTimeOffset now) =>
-        Get(connection, DetailMethod, Json(w => WriteId(w, "oid", platformOrderId)), now);
+        Get(connection, DetailMethod, JsonObject(w => WriteId(w, "oid", platformOrderId)), now);
 
     public ApiResult<JsonElement> ReadOrder(ApiAnswer answer)
     {
@@ -131,7 +131,7 @@ public sealed class KuaishouApi : IPlatformApi
     /// </summary>
     public ApiCall Ship(ApiConnection connection, ShipmentNotice shipment, DateTimeOffset now)
     {
-        var param = Json(w =>
+        var param = JsonObject(w =>
         {
             WriteId(w, "orderId", shipment.PlatformOrderId);
             w.WriteString("expressNo", shipment.TrackingNumber);
@@ -181,17 +181,6 @@ public sealed class KuaishouApi : IPlatformApi
         else w.WriteString(name, value);
     }
 
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 
     /// <summary>
     /// The answer's JSON root when Kuaishou reported success, else the error: HTTP 429 and 5xx and throttling answers
@@ -200,29 +189,15 @@ public sealed class KuaishouApi : IPlatformApi
     /// </summary>
     private static ApiResult<JsonElement> Envelope(ApiAnswer answer)
     {
-        if (RestHttp.IsRetryableStatus(answer.StatusCode))
-            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, HttpAnswerChecks.RetryAfter(answer)));
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(answer.Body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // Not JSON at all is typically a proxy or gateway page, which passes.
-            return ApiResult<JsonElement>.Fail(new ApiError(answer.StatusCode is >= 200 and < 300 ? "ordo.invalid_response" : $"http_{answer.StatusCode}",
-                $"the answer is not JSON: {NativeReader.Fragment(answer.Body)}", Retryable: answer.StatusCode is >= 200 and < 300));
-        }
-        if (root.ValueKind != JsonValueKind.Object) return ApiResult<JsonElement>.Fail(Unexpected("the answer is not a JSON object", answer));
+        var (root, unreadable) = HttpAnswerChecks.ReadRoot(answer);
+        if (unreadable is not null) return ApiResult<JsonElement>.Fail(unreadable);
 
         var succeeded = NativeReader.Get(root, "result") is { ValueKind: JsonValueKind.Number } r && r.TryGetInt64(out var result) && result == 1;
         // Some gateway answers carry only code/sub_code (no result): those are errors too.
-        var code = Text(root, "sub_code") ?? Text(root, "code") ?? Text(root, "result");
+        var code = NonEmptyText(root, "sub_code") ?? NonEmptyText(root, "code") ?? NonEmptyText(root, "result");
         if (!succeeded && code is not null)
         {
-            var message = Text(root, "sub_msg") ?? Text(root, "error_msg") ?? Text(root, "msg") ?? "";
+            var message = NonEmptyText(root, "sub_msg") ?? NonEmptyText(root, "error_msg") ?? NonEmptyText(root, "msg") ?? "";
             var retryable = RateLimitCodes.Contains(code) || RetryableWording.Any(message.Contains);
             return ApiResult<JsonElement>.Fail(new ApiError(code, message, retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null));
         }
@@ -232,11 +207,5 @@ public sealed class KuaishouApi : IPlatformApi
         return ApiResult<JsonElement>.Ok(root);
     }
 
-    /// <summary>A well-formed answer of an unexpected shape: a contract change, which retrying does not fix.</summary>
-    private static ApiError Unexpected(string reason, ApiAnswer answer) =>
-        new("ordo.invalid_response", $"{reason}: {NativeReader.Fragment(answer.Body)}", Retryable: false);
 
-    private static string? Text(JsonElement obj, string name) => NativeReader.Get(obj, name) is { } e
-        ? e.ValueKind == JsonValueKind.String ? (e.GetString() is { Length: > 0 } s ? s : null) : e.GetRawText()
-        : null;
 }

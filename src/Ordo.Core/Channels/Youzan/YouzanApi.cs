@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Ordo.Core.Orders;
+using static Ordo.Core.Channels.HttpAnswerChecks;
 
 namespace Ordo.Core.Channels.Youzan;
 
@@ -53,7 +53,7 @@ public sealed class YouzanApi : IPlatformApi
 
     public ApiCall ListModified(ApiConnection connection, PullWindow window, string? pageToken, DateTimeOffset now)
     {
-        var body = Json(w =>
+        var body = JsonObject(w =>
         {
             // Whole seconds only: the start rounds down and the (exclusive) end up, so the range never falls short;
             // the overlap with the next window is harmless because intake is idempotent.
@@ -110,7 +110,7 @@ public sealed class YouzanApi : IPlatformApi
     }
 
     public ApiCall GetOrder(ApiConnection connection, string platformOrderId, DateTimeOffset now) =>
-        Post(connection, DetailMethod, DetailVersion, Json(w => w.WriteString("tid", platformOrderId)));
+        Post(connection, DetailMethod, DetailVersion, JsonObject(w => w.WriteString("tid", platformOrderId)));
 
     /// <summary>The <c>full_order_info</c> object of <c>data</c>, the form <see cref="YouzanOrderAdapter"/> reads.</summary>
     public ApiResult<JsonElement> ReadOrder(ApiAnswer answer)
@@ -129,7 +129,7 @@ public sealed class YouzanApi : IPlatformApi
     /// as one comma-separated string.
     /// </summary>
     public ApiCall Ship(ApiConnection connection, ShipmentNotice shipment, DateTimeOffset now) =>
-        Post(connection, ShipMethod, ShipVersion, Json(w =>
+        Post(connection, ShipMethod, ShipVersion, JsonObject(w =>
         {
             w.WriteString("tid", shipment.PlatformOrderId);
             w.WriteNumber("is_no_express", 0);
@@ -166,17 +166,6 @@ public sealed class YouzanApi : IPlatformApi
             new Uri($"{connection.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')}/api/{method}/{version}?access_token={Uri.EscapeDataString(connection.AccessToken ?? "")}"),
             ApiCall.NoHeaders, body, "application/json");
 
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 
     /// <summary>
     /// The answer's JSON root when Youzan reported success, else its error with code and message as given. HTTP 429
@@ -185,36 +174,22 @@ public sealed class YouzanApi : IPlatformApi
     /// </summary>
     private static ApiResult<JsonElement> Envelope(ApiAnswer answer)
     {
-        if (RestHttp.IsRetryableStatus(answer.StatusCode))
-            return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: true, HttpAnswerChecks.RetryAfter(answer)));
-
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(answer.Body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // Not JSON at all is typically a proxy or gateway page, which passes.
-            return ApiResult<JsonElement>.Fail(new ApiError(answer.StatusCode is >= 200 and < 300 ? "ordo.invalid_response" : $"http_{answer.StatusCode}",
-                $"the answer is not JSON: {NativeReader.Fragment(answer.Body)}", Retryable: answer.StatusCode is >= 200 and < 300));
-        }
-        if (root.ValueKind != JsonValueKind.Object) return ApiResult<JsonElement>.Fail(Unexpected("the answer is not a JSON object", answer));
+        var (root, unreadable) = HttpAnswerChecks.ReadRoot(answer);
+        if (unreadable is not null) return ApiResult<JsonElement>.Fail(unreadable);
 
         if (NativeReader.Get(root, "gw_err_resp") is { ValueKind: JsonValueKind.Object } gateway)
         {
-            var code = Text(gateway, "err_code") ?? "";
+            var code = NonEmptyText(gateway, "err_code") ?? "";
             var retryable = GatewayRetryable.Contains(code);
-            return ApiResult<JsonElement>.Fail(new ApiError(code, Text(gateway, "err_msg") ?? "", retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null));
+            return ApiResult<JsonElement>.Fail(new ApiError(code, NonEmptyText(gateway, "err_msg") ?? "", retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null));
         }
         // Older 3.0.0 interfaces answer {"error_response":{code, msg}}.
         if (NativeReader.Get(root, "error_response") is { ValueKind: JsonValueKind.Object } legacy)
-            return ApiResult<JsonElement>.Fail(Business(Text(legacy, "code") ?? "", Text(legacy, "msg") ?? Text(legacy, "message") ?? "", answer));
+            return ApiResult<JsonElement>.Fail(Business(NonEmptyText(legacy, "code") ?? "", NonEmptyText(legacy, "msg") ?? NonEmptyText(legacy, "message") ?? "", answer));
 
-        var status = Text(root, "code");
+        var status = NonEmptyText(root, "code");
         var failed = NativeReader.Get(root, "success") is { ValueKind: JsonValueKind.False } || status is not null && status != "200";
-        if (failed) return ApiResult<JsonElement>.Fail(Business(status ?? "", Text(root, "message") ?? Text(root, "msg") ?? "", answer));
+        if (failed) return ApiResult<JsonElement>.Fail(Business(status ?? "", NonEmptyText(root, "message") ?? NonEmptyText(root, "msg") ?? "", answer));
         if (answer.StatusCode is < 200 or >= 300)
             return ApiResult<JsonElement>.Fail(new ApiError($"http_{answer.StatusCode}", NativeReader.Fragment(answer.Body), Retryable: false));
         return ApiResult<JsonElement>.Ok(root);
@@ -226,11 +201,5 @@ public sealed class YouzanApi : IPlatformApi
         return new ApiError(code, message, retryable, retryable ? HttpAnswerChecks.RetryAfter(answer) : null);
     }
 
-    /// <summary>A well-formed answer of an unexpected shape: a contract change, which retrying does not fix.</summary>
-    private static ApiError Unexpected(string reason, ApiAnswer answer) =>
-        new("ordo.invalid_response", $"{reason}: {NativeReader.Fragment(answer.Body)}", Retryable: false);
 
-    private static string? Text(JsonElement obj, string name) => NativeReader.Get(obj, name) is { } e
-        ? e.ValueKind == JsonValueKind.String ? (e.GetString() is { Length: > 0 } s ? s : null) : e.GetRawText()
-        : null;
 }
