@@ -100,35 +100,8 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         var background = await ProcStats.MachineLoadAsync(TimeSpan.FromSeconds(2), ct);
         Console.WriteLine($"Machine load before the run: {background:0.00} cores busy" +
                           (background > 0.15 ? " - WARNING: something else is running; figures will be lower than on a quiet machine" : ""));
-        var workDir = Directory.CreateTempSubdirectory("ordo-bench.").FullName;
-        string? database = null;
-        string? connection = null;
-        var env = new Dictionary<string, string>
-        {
-            ["Ordo__Database__Provider"] = provider,
-            ["Ordo__DataDirectory"] = Path.Combine(workDir, "data"),
-            ["Ordo__DemoData"] = "false",
-            ["Ordo__Bootstrap__ApiKey"] = apiKey,
-            ["Ordo__Jobs__Enabled"] = "true",
-        };
-        string description;
-        if (postgres is { } pg)
-        {
-            database = $"ordo_bench_{DateTime.UtcNow:yyyyMMdd_HHmmss}_{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
-            await using (var admin = new NpgsqlConnection(WithDatabase(pg.Connection, "postgres")))
-            {
-                await admin.OpenAsync(ct);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            connection = WithDatabase(pg.Connection, database);
-            env["ConnectionStrings__Ordo"] = connection;
-            description = $"{pg.Description}; database {database}";
-        }
-        else description = "SQLite, a new file in a fresh temp directory";
-        foreach (var (k, v) in options.ServerEnvironment) env[k] = v;
-
-        var keepWorkDir = false;
+        await using var workspace = await BenchWorkspace.CreateAsync(provider, postgres, apiKey, options.ServerEnvironment, ct);
+        var (workDir, env, description) = (workspace.WorkDir, workspace.Environment, workspace.Description);
         var factory = new OrderFactory(ShopCode, Sku);
         var scenarios = new List<ScenarioResult>();
         var requests = 0;   // all requests, warm-ups included (for the log volume per request)
@@ -138,75 +111,50 @@ public sealed class IntakeBenchmark(IntakeOptions options)
             requests += r.Requests;
             return r;
         }
+        Console.WriteLine($"Database: {description}" + (postgres is null ? $" ({Path.Combine(workDir, "data", "ordo.db")})" : ""));
+        await using var server = await OrdoServerProcess.StartAsync(serverDll, workDir, env, http, ct);
+        Console.WriteLine($"Ordo server pid {server.Pid} on {server.BaseAddress}");
+        await CreateAsync(http, server, "api/v1/shops", new { platform = "douyin", code = ShopCode, name = "bench" }, ct);
+        await CreateAsync(http, server, "api/v1/skus", new { code = Sku, name = "mug" }, ct);
+        var load = new LoadGenerator(http, server.BaseAddress, databaseCpu);
+
         try
         {
-            Console.WriteLine($"Database: {description}" + (postgres is null ? $" ({Path.Combine(workDir, "data", "ordo.db")})" : ""));
-            await using var server = await OrdoServerProcess.StartAsync(serverDll, workDir, env, http, ct);
-            Console.WriteLine($"Ordo server pid {server.Pid} on {server.BaseAddress}");
-            await CreateAsync(http, server, "api/v1/shops", new { platform = "douyin", code = ShopCode, name = "bench" }, ct);
-            await CreateAsync(http, server, "api/v1/skus", new { code = Sku, name = "mug" }, ct);
-            var load = new LoadGenerator(http, server.BaseAddress, databaseCpu);
+            // Warm-up (JIT, connection pools, order number blocks); not reported.
+            await Counted(load.SinglesAsync("warm-up", factory.Singles(WarmupOrders), 8, server.Pid, ct), report: false);
+            foreach (var (concurrency, orders) in new[] { (1, options.Orders / 10), (8, options.Orders * 2 / 5), (32, options.Orders) })
+                scenarios.Add(await Counted(load.SinglesAsync("single", factory.Singles(orders), concurrency, server.Pid, ct)));
 
-            try
+            await Counted(load.BatchesAsync("warm-up batch", factory.Batches(WarmupBatches * BatchSize, BatchSize), WarmupBatches * BatchSize, BatchSize, BatchConcurrency, server.Pid, ct), report: false);
+            scenarios.Add(await Counted(load.BatchesAsync("batch", factory.Batches(options.BatchOrders, BatchSize), options.BatchOrders, BatchSize, BatchConcurrency, server.Pid, ct)));
+
+            // Every order must have been created once: Ordo's own counter, the API, and (PostgreSQL) the table itself.
+            var created = await server.CreatedOrdersAsync(http, ct);
+            var newest = await server.NewestPlatformOrderIdAsync(http, ct);
+            long? stored = null;
+            if (workspace.Connection is { } connection)
             {
-                // Warm-up (JIT, connection pools, order number blocks); not reported.
-                await Counted(load.SinglesAsync("warm-up", factory.Singles(WarmupOrders), 8, server.Pid, ct), report: false);
-                foreach (var (concurrency, orders) in new[] { (1, options.Orders / 10), (8, options.Orders * 2 / 5), (32, options.Orders) })
-                    scenarios.Add(await Counted(load.SinglesAsync("single", factory.Singles(orders), concurrency, server.Pid, ct)));
-
-                await Counted(load.BatchesAsync("warm-up batch", factory.Batches(WarmupBatches * BatchSize, BatchSize), WarmupBatches * BatchSize, BatchSize, BatchConcurrency, server.Pid, ct), report: false);
-                scenarios.Add(await Counted(load.BatchesAsync("batch", factory.Batches(options.BatchOrders, BatchSize), options.BatchOrders, BatchSize, BatchConcurrency, server.Pid, ct)));
-
-                // Every order must have been created once: Ordo's own counter, the API, and (PostgreSQL) the table itself.
-                var created = await server.CreatedOrdersAsync(http, ct);
-                var newest = await server.NewestPlatformOrderIdAsync(http, ct);
-                long? stored = null;
-                if (connection is not null)
-                {
-                    await using var c = new NpgsqlConnection(connection);
-                    await c.OpenAsync(ct);
-                    await using var count = new NpgsqlCommand("SELECT count(*) FROM orders", c);
-                    stored = (long)(await count.ExecuteScalarAsync(ct))!;
-                }
-                var verified = created == factory.Count && (stored is null || stored == factory.Count) && newest is not null;
-                var verification = $"{(verified ? "Verified" : "MISMATCH")}: {factory.Count:N0} distinct orders sent (warm-ups included), " +
-                                   $"{created:N0} created by the server (ordo_orders_accepted_total{{outcome=\"created\"}})" +
-                                   (stored is null ? "" : $", {stored:N0} rows in the orders table") +
-                                   $", newest order readable through GET /api/v1/orders ({newest ?? "none"}).";
-                var logBytes = new FileInfo(server.LogFile).Length;
-                keepWorkDir = !verified || scenarios.Any(s => s.Errors > 0);
-                if (keepWorkDir) Console.Error.WriteLine($"Keeping {workDir} (server log: {server.LogFile}) for inspection.");
-                return new DatabaseRun(title, description, scenarios, verified, verification, logBytes, requests, factory.Count, background);
+                await using var c = new NpgsqlConnection(connection);
+                await c.OpenAsync(ct);
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM orders", c);
+                stored = (long)(await count.ExecuteScalarAsync(ct))!;
             }
-            catch when (!ct.IsCancellationRequested)
-            {
-                keepWorkDir = true;
-                Console.Error.WriteLine($"Server output (last lines of {server.LogFile}):\n{OrdoServerProcess.Tail(server.LogFile, 10)}");
-                Console.Error.WriteLine($"Keeping {workDir} for inspection.");
-                throw;
-            }
+            var verified = created == factory.Count && (stored is null || stored == factory.Count) && newest is not null;
+            var verification = $"{(verified ? "Verified" : "MISMATCH")}: {factory.Count:N0} distinct orders sent (warm-ups included), " +
+                               $"{created:N0} created by the server (ordo_orders_accepted_total{{outcome=\"created\"}})" +
+                               (stored is null ? "" : $", {stored:N0} rows in the orders table") +
+                               $", newest order readable through GET /api/v1/orders ({newest ?? "none"}).";
+            var logBytes = new FileInfo(server.LogFile).Length;
+            workspace.Keep = !verified || scenarios.Any(s => s.Errors > 0);
+            if (workspace.Keep) Console.Error.WriteLine($"Keeping {workDir} (server log: {server.LogFile}) for inspection.");
+            return new DatabaseRun(title, description, scenarios, verified, verification, logBytes, requests, factory.Count, background);
         }
-        finally
+        catch when (!ct.IsCancellationRequested)
         {
-            if (database is not null && postgres is { } p)
-            {
-                try
-                {
-                    await using var admin = new NpgsqlConnection(WithDatabase(p.Connection, "postgres"));
-                    await admin.OpenAsync(CancellationToken.None);
-                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                    await drop.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-                {
-                    Console.Error.WriteLine($"warning: could not drop database {database}: {ex.Message}");
-                }
-            }
-            if (!keepWorkDir)
-            {
-                try { Directory.Delete(workDir, recursive: true); }
-                catch (IOException) { }
-            }
+            workspace.Keep = true;
+            Console.Error.WriteLine($"Server output (last lines of {server.LogFile}):\n{OrdoServerProcess.Tail(server.LogFile, 10)}");
+            Console.Error.WriteLine($"Keeping {workDir} for inspection.");
+            throw;
         }
     }
 

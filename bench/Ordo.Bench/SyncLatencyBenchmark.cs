@@ -116,33 +116,8 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
             background = await ProcStats.MachineLoadAsync(TimeSpan.FromSeconds(2), ct);
         Console.WriteLine($"Machine load before the run: {background:0.00} cores busy" +
                           (background > 0.15 ? " - WARNING: something else is running; figures will be lower than on a quiet machine" : ""));
-        var workDir = Directory.CreateTempSubdirectory("ordo-bench.").FullName;
-        string? database = null;
-        var env = new Dictionary<string, string>
-        {
-            ["Ordo__Database__Provider"] = provider,
-            ["Ordo__DataDirectory"] = Path.Combine(workDir, "data"),
-            ["Ordo__DemoData"] = "false",
-            ["Ordo__Bootstrap__ApiKey"] = apiKey,
-            ["Ordo__Jobs__Enabled"] = "true",
-        };
-        string description;
-        if (postgres is { } pg)
-        {
-            database = $"ordo_bench_{DateTime.UtcNow:yyyyMMdd_HHmmss}_{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
-            await using (var admin = new NpgsqlConnection(IntakeBenchmark.WithDatabase(pg.Connection, "postgres")))
-            {
-                await admin.OpenAsync(ct);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            env["ConnectionStrings__Ordo"] = IntakeBenchmark.WithDatabase(pg.Connection, database);
-            description = $"{pg.Description}; database {database}";
-        }
-        else description = "SQLite, a new file in a fresh temp directory";
-        foreach (var (k, v) in options.ServerEnvironment) env[k] = v;
-
-        var keepWorkDir = false;
+        await using var workspace = await BenchWorkspace.CreateAsync(provider, postgres, apiKey, options.ServerEnvironment, ct);
+        var (workDir, env, description) = (workspace.WorkDir, workspace.Environment, workspace.Description);
         try
         {
             Console.WriteLine($"Database: {description}");
@@ -331,37 +306,15 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
                 serverCpu / allSeconds, verified, verification, background, null!);
             run = run with { Target = Target(run) };
             Console.WriteLine($"  {Line(run)}");
-            keepWorkDir = !verified || errors > 0;
-            if (keepWorkDir) Console.Error.WriteLine($"Keeping {workDir} (server log: {server.LogFile}) for inspection.");
+            workspace.Keep = !verified || errors > 0;
+            if (workspace.Keep) Console.Error.WriteLine($"Keeping {workDir} (server log: {server.LogFile}) for inspection.");
             return run;
         }
         catch when (!ct.IsCancellationRequested)
         {
-            keepWorkDir = true;
+            workspace.Keep = true;
             Console.Error.WriteLine($"Keeping {workDir} for inspection.");
             throw;
-        }
-        finally
-        {
-            if (database is not null && postgres is { } p)
-            {
-                try
-                {
-                    await using var admin = new NpgsqlConnection(IntakeBenchmark.WithDatabase(p.Connection, "postgres"));
-                    await admin.OpenAsync(CancellationToken.None);
-                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                    await drop.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-                {
-                    Console.Error.WriteLine($"warning: could not drop database {database}: {ex.Message}");
-                }
-            }
-            if (!keepWorkDir)
-            {
-                try { Directory.Delete(workDir, recursive: true); }
-                catch (IOException) { }
-            }
         }
     }
 
