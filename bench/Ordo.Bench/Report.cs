@@ -61,22 +61,13 @@ public static class Report
                       "CPU is the average number of cores busy during the scenario, from /proc: the server process, the load generator, " +
                       "the private PostgreSQL cluster (postmaster and backends; \"-\" when not measured), and everything else " +
                       "(kernel work not charged to a process, other programs).");
-        if (options.ServerEnvironment.Count > 0)
-            sb.AppendLine().AppendLine("Server configuration changed with --server-env: " +
-                                       string.Join(", ", options.ServerEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`")) + ".");
+        Report.ServerEnvironmentNote(sb, options.ServerEnvironment);
         if (runs.SelectMany(r => r.Scenarios).Any(s => !s.PeakIsPerScenario))
             sb.AppendLine().AppendLine("Note: the peak RSS could not be reset between scenarios here, so each figure is the peak since the server started.");
 
         foreach (var run in runs)
         {
-            sb.AppendLine();
-            sb.AppendLine($"### {run.Title}");
-            sb.AppendLine();
-            sb.AppendLine($"Database: {run.Database.Split("; database ")[0]}.");
-            sb.AppendLine();
-            sb.AppendLine(Table(run));
-            sb.AppendLine();
-            sb.AppendLine(run.Verification);
+            Report.RunStart(sb, run.Title, run.Database, Table(run), run.Verification);
             var busy = run.BackgroundLoad > 0.15 ? " (something else was running: figures are lower than on a quiet machine)" : "";
             sb.AppendLine(string.Create(inv, $"Machine load just before the run: {run.BackgroundLoad:0.00} cores busy{busy}."));
             sb.AppendLine(string.Create(inv, $"The server wrote {run.ServerLogBytes / 1e6:N0} MB of console log during the run ({run.ServerLogBytes / 1024.0 / Math.Max(1, run.Requests):0.0} KiB per request, warm-ups included)."));
@@ -85,6 +76,27 @@ public static class Report
                 sb.AppendLine($"- **{(t.Pass ? "PASS" : "MISS")}** {t.Target}: {t.Measured}");
         }
         return sb.ToString().TrimEnd() + "\n";
+    }
+
+    /// <summary>The line naming the server settings a run changed with <c>--server-env</c>, if any.</summary>
+    public static void ServerEnvironmentNote(StringBuilder sb, IReadOnlyCollection<KeyValuePair<string, string>> environment)
+    {
+        if (environment.Count > 0)
+            sb.AppendLine().AppendLine("Server configuration changed with --server-env: " +
+                                       string.Join(", ", environment.Select(kv => $"`{kv.Key}={kv.Value}`")) + ".");
+    }
+
+    /// <summary>What opens one database's results: its heading, the database (without the throwaway database's name), the table and the verification.</summary>
+    public static void RunStart(StringBuilder sb, string title, string database, string table, string verification)
+    {
+        sb.AppendLine();
+        sb.AppendLine($"### {title}");
+        sb.AppendLine();
+        sb.AppendLine($"Database: {database.Split("; database ")[0]}.");
+        sb.AppendLine();
+        sb.AppendLine(table);
+        sb.AppendLine();
+        sb.AppendLine(verification);
     }
 
     /// <summary>Writes <paramref name="section"/> in place of the file's <paramref name="heading"/> section ("## Intake" by default) (or appends it), creating the file with a header if needed.</summary>

@@ -402,19 +402,10 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
                       string.Create(inv, $"{PollEvery}th order GET /api/v1/orders?q={{platformOrderId}} is polled every {PollIntervalMs} ms from the push's send start until the order is listed. ") +
                       "Every order must be created exactly once: every push id announced by exactly one webhook, and the shop's order count through GET /api/v1/orders?shop= and the server's created counter equal to the pushes. " +
                       "Server peak RSS is VmHWM (reset before the pushes); server CPU is the average cores busy from the first push to the last webhook.");
-        if (options.ServerEnvironment.Count > 0)
-            sb.AppendLine().AppendLine("Server configuration changed with --server-env: " +
-                                       string.Join(", ", options.ServerEnvironment.Select(kv => $"`{kv.Key}={kv.Value}`")) + ".");
+        Report.ServerEnvironmentNote(sb, options.ServerEnvironment);
         foreach (var run in runs)
         {
-            sb.AppendLine();
-            sb.AppendLine($"### {run.Title}");
-            sb.AppendLine();
-            sb.AppendLine($"Database: {run.Database.Split("; database ")[0]}.");
-            sb.AppendLine();
-            sb.AppendLine(Table(run));
-            sb.AppendLine();
-            sb.AppendLine(run.Verification);
+            Report.RunStart(sb, run.Title, run.Database, Table(run), run.Verification);
             sb.AppendLine(string.Create(inv, $"Sending took {run.SendSeconds:0.0} s; the latest push started {run.MaxScheduleLagMs:0} ms after its scheduled time."));
             if (run.PollTimeouts > 0) sb.AppendLine(string.Create(inv, $"{run.PollTimeouts} polled orders were not found within 60 s."));
             if (run.PushErrors > 0) sb.AppendLine($"Push errors, e.g.: {string.Join("; ", run.ErrorSamples.Select(e => $"`{e}`"))}.");
