@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Ordo.Bench;
 
 /// <summary>Command-line reading shared by the benchmarks: <c>--name value</c> or <c>--name=value</c>, and common values.</summary>
-public sealed class BenchArgs(string[] args)
+public sealed partial class BenchArgs(string[] args)
 {
     private int _index = -1;
     private string? _inline;
@@ -52,5 +54,36 @@ public sealed class BenchArgs(string[] args)
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
             ? n
             : throw new ArgumentException($"{Current} must be a whole number >= {min}, not '{text}'");
+    }
+
+    /// <summary>Reads <c>KEY=VALUE</c> (as <c>--server-env</c> takes).</summary>
+    public KeyValuePair<string, string> KeyValue()
+    {
+        var kv = Value();
+        var at = kv.IndexOf('=');
+        return at < 1 ? throw new ArgumentException($"{Current} expects KEY=VALUE, not '{kv}'") : new(kv[..at], kv[(at + 1)..]);
+    }
+
+    /// <summary>Reads <c>--output</c>: a file, or <c>-</c> / <c>none</c> for no file (null).</summary>
+    public string? OutputPath() => Value() is var output && output is "-" or "none" ? null : output;
+
+    /// <summary>The command that ran <paramref name="benchmark"/> with <paramref name="args"/>, as the report quotes it, with any password masked.</summary>
+    public static string CommandLine(string benchmark, string[] args) =>
+        $"dotnet run -c Release --project bench/Ordo.Bench -- {benchmark}" + string.Concat(args.Select(a => " " + Quote(PasswordPattern().Replace(a, "${k}=***"))));
+
+    [GeneratedRegex(@"(?<k>(?:Password|Pwd))\s*=\s*[^;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordPattern();
+
+    /// <summary>POSIX-shell quoting, only when needed.</summary>
+    public static string Quote(string arg)
+    {
+        if (arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+%".Contains(c))) return arg;
+        var sb = new StringBuilder("\"");
+        foreach (var c in arg)
+        {
+            if (c is '"' or '\\' or '$' or '`') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.Append('"').ToString();
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Ordo.Bench;
 
@@ -8,7 +6,7 @@ namespace Ordo.Bench;
 public sealed class BenchmarkException(string message) : Exception(message);
 
 /// <summary>Command-line options of <c>intake</c>.</summary>
-public sealed partial class IntakeOptions
+public sealed class IntakeOptions
 {
     public const string Usage = """
         Ordo intake benchmark: starts a fresh Ordo server per database and loads it with orders.
@@ -65,40 +63,12 @@ public sealed partial class IntakeOptions
                 case "--pg": o.PostgresConnection = a.Value(); break;
                 case "--server-dll": o.ServerDll = a.Value(); break;
                 case "--no-build": o.NoBuild = true; break;
-                case "--server-env":
-                    var kv = a.Value();
-                    var at = kv.IndexOf('=');
-                    if (at < 1) throw new ArgumentException($"--server-env expects KEY=VALUE, not '{kv}'");
-                    o.ServerEnvironment.Add(new(kv[..at], kv[(at + 1)..]));
-                    break;
-                case "--output":
-                    var output = a.Value();
-                    o.Output = output is "-" or "none" ? null : output;
-                    break;
+                case "--server-env": o.ServerEnvironment.Add(a.KeyValue()); break;
+                case "--output": o.Output = a.OutputPath(); break;
                 default: throw new ArgumentException($"unknown option '{arg}'");
             }
         }
-        o.CommandLine = "dotnet run -c Release --project bench/Ordo.Bench -- intake" +
-                        string.Concat(args.Select(a => " " + Quote(MaskPassword(a))));
+        o.CommandLine = BenchArgs.CommandLine("intake", args);
         return o;
-    }
-
-
-    private static string MaskPassword(string arg) => PasswordPattern().Replace(arg, "${k}=***");
-
-    [GeneratedRegex(@"(?<k>(?:Password|Pwd))\s*=\s*[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex PasswordPattern();
-
-    /// <summary>POSIX-shell quoting, only when needed.</summary>
-    public static string Quote(string arg)
-    {
-        if (arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@+%".Contains(c))) return arg;
-        var sb = new StringBuilder("\"");
-        foreach (var c in arg)
-        {
-            if (c is '"' or '\\' or '$' or '`') sb.Append('\\');
-            sb.Append(c);
-        }
-        return sb.Append('"').ToString();
     }
 }

@@ -58,26 +58,13 @@ public sealed class SyncLatencyOptions
                 case "--pg": o.PostgresConnection = a.Value(); shared.AddRange(["--pg", o.PostgresConnection]); break;
                 case "--server-dll": o.ServerDll = a.Value(); shared.AddRange(["--server-dll", o.ServerDll]); break;
                 case "--no-build": o.NoBuild = true; shared.Add("--no-build"); break;
-                case "--server-env":
-                    var kv = a.Value();
-                    var at = kv.IndexOf('=');
-                    if (at < 1) throw new ArgumentException($"--server-env expects KEY=VALUE, not '{kv}'");
-                    o.ServerEnvironment.Add(new(kv[..at], kv[(at + 1)..]));
-                    break;
-                case "--output":
-                    var output = a.Value();
-                    o.Output = output is "-" or "none" ? null : output;
-                    break;
+                case "--server-env": o.ServerEnvironment.Add(a.KeyValue()); break;
+                case "--output": o.Output = a.OutputPath(); break;
                 default: throw new ArgumentException($"unknown option '{arg}'");
             }
         }
         o.Shared = IntakeOptions.Parse([.. shared]);
-        o.CommandLine = "dotnet run -c Release --project bench/Ordo.Bench -- sync-latency" +
-                        string.Concat(args.Select(a => " " + IntakeOptions.Quote(MaskPassword(a))));
+        o.CommandLine = BenchArgs.CommandLine("sync-latency", args);
         return o;
     }
-
-    private static string MaskPassword(string arg) =>
-        System.Text.RegularExpressions.Regex.Replace(arg, @"(?<k>(?:Password|Pwd))\s*=\s*[^;]*", "${k}=***", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-
 }
