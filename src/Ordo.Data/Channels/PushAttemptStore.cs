@@ -20,19 +20,35 @@ public sealed record PushAttempt(
 /// this is where to look. Only an excerpt of the body is kept (with its hash): an unauthenticated request must not be
 /// able to fill the database.
 /// </summary>
+/// <summary>A push to record: the hash is of the whole body, the excerpt is cut to <see cref="PushAttemptStore.ExcerptLength"/>.</summary>
+public sealed record NewPushAttempt(string Platform, string ShopCode, string Outcome, string? Reason, int MessageCount, string BodySha256,
+    string BodyExcerpt, string? RemoteAddress);
+
 public static class PushAttemptStore
 {
     public const int ExcerptLength = 2000;
 
-    public static Task<long> AddAsync(DbSession s, DateTimeOffset now, string platform, string shopCode, string outcome, string? reason,
-        int messageCount, string bodySha256, string bodyExcerpt, string? remoteAddress) =>
-        s.ScalarAsync<long>(
-            """
+    private static readonly RowColumn[] AttemptRow =
+    [
+        new("platform", ColumnType.Text), new("shop_code", ColumnType.Text), new("outcome", ColumnType.Text), new("reason", ColumnType.Text),
+        new("message_count", ColumnType.Integer), new("body_sha256", ColumnType.Text), new("body_excerpt", ColumnType.Text),
+        new("remote_address", ColumnType.Text),
+    ];
+
+    /// <summary>Records pushes with one statement (a few on SQLite), in the order given.</summary>
+    public static async Task AddManyAsync(DbSession s, IReadOnlyList<NewPushAttempt> attempts, DateTimeOffset now)
+    {
+        if (attempts.Count == 0) return;
+        var rows = new RowSet(AttemptRow);
+        foreach (var a in attempts)
+            rows.Add(a.Platform, a.ShopCode, a.Outcome, a.Reason, a.MessageCount, a.BodySha256,
+                a.BodyExcerpt.Length <= ExcerptLength ? a.BodyExcerpt : a.BodyExcerpt[..ExcerptLength], a.RemoteAddress);
+        await rows.ExecuteAsync(s, "a", source =>
+            $"""
             INSERT INTO push_attempts (received_at, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address)
-            VALUES (@now, @platform, @shop, @outcome, @reason, @count, @sha, @excerpt, @remote) RETURNING id
-            """,
-            ("now", now), ("platform", platform), ("shop", shopCode), ("outcome", outcome), ("reason", reason), ("count", messageCount),
-            ("sha", bodySha256), ("excerpt", bodyExcerpt.Length <= ExcerptLength ? bodyExcerpt : bodyExcerpt[..ExcerptLength]), ("remote", remoteAddress));
+            SELECT @now, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address FROM {source} ORDER BY ord
+            """, ("now", now));
+    }
 
     public static Task<List<PushAttempt>> ListAsync(DbSession s, string shopCode, string? outcome, int limit) =>
         s.QueryAsync(
@@ -49,16 +65,54 @@ public static class PushAttemptStore
 /// </summary>
 public static class PushMessageStore
 {
-    /// <summary>Claims the message; false when it was taken before (by this or another instance).</summary>
-    public static async Task<bool> TryClaimAsync(DbSession s, string shopCode, string messageId, string platformOrderId, DateTimeOffset now) =>
-        await s.SingleOrDefaultAsync(
-            """
-            INSERT INTO push_messages (shop_code, message_id, platform_order_id, received_at) VALUES (@shop, @id, @poid, @now)
-            ON CONFLICT DO NOTHING RETURNING message_id
-            """,
-            r => r.String("message_id"), ("shop", shopCode), ("id", messageId), ("poid", platformOrderId), ("now", now)) is not null;
+    private static readonly RowColumn[] KeyRow =
+    [
+        new("shop_code", ColumnType.Text), new("message_id", ColumnType.Text), new("platform_order_id", ColumnType.Text),
+    ];
 
-    public static Task LinkInboxAsync(DbSession s, string shopCode, string messageId, string platformOrderId, long inboxId) =>
-        s.ExecuteAsync("UPDATE push_messages SET inbox_id = @inbox WHERE shop_code = @shop AND message_id = @id AND platform_order_id = @poid",
-            ("inbox", inboxId), ("shop", shopCode), ("id", messageId), ("poid", platformOrderId));
+    /// <summary>
+    /// Claims the messages; returns those not taken before (by this or another instance). Rows are inserted in key
+    /// order, so two transactions claiming overlapping messages wait for each other in the same order, never in a cycle.
+    /// </summary>
+    public static async Task<HashSet<PushMessageKey>> TryClaimManyAsync(DbSession s, IReadOnlyList<PushMessageKey> keys, DateTimeOffset now)
+    {
+        var claimed = new HashSet<PushMessageKey>();
+        if (keys.Count == 0) return claimed;
+        var rows = new RowSet(KeyRow);
+        foreach (var k in keys.Distinct().Order()) rows.Add(k.ShopCode, k.MessageId, k.PlatformOrderId);
+        // "WHERE true": SQLite needs it to read ON CONFLICT after INSERT … SELECT as the upsert clause.
+        var taken = await rows.QueryAsync(s, "m", source =>
+            $"""
+            INSERT INTO push_messages (shop_code, message_id, platform_order_id, received_at)
+            SELECT shop_code, message_id, platform_order_id, @now FROM {source} WHERE true ORDER BY ord
+            ON CONFLICT DO NOTHING RETURNING shop_code, message_id, platform_order_id
+            """,
+            r => new PushMessageKey(r.String("shop_code"), r.String("message_id"), r.String("platform_order_id")), ("now", now));
+        claimed.UnionWith(taken);
+        return claimed;
+    }
+
+    /// <summary>Links claimed messages to the inbox items that keep them.</summary>
+    public static async Task LinkInboxManyAsync(DbSession s, IReadOnlyList<(PushMessageKey Key, long InboxId)> links)
+    {
+        if (links.Count == 0) return;
+        var rows = new RowSet([.. KeyRow, new("inbox_id", ColumnType.BigInt)]);
+        foreach (var (k, inbox) in links) rows.Add(k.ShopCode, k.MessageId, k.PlatformOrderId, inbox);
+        await rows.ExecuteAsync(s, "l", source =>
+            $"""
+            UPDATE push_messages SET inbox_id = l.inbox_id FROM {source}
+            WHERE push_messages.shop_code = l.shop_code AND push_messages.message_id = l.message_id
+              AND push_messages.platform_order_id = l.platform_order_id
+            """);
+    }
+}
+
+/// <summary>One id-only push message of a shop: what makes a redelivery recognisable.</summary>
+public sealed record PushMessageKey(string ShopCode, string MessageId, string PlatformOrderId) : IComparable<PushMessageKey>
+{
+    public int CompareTo(PushMessageKey? other) =>
+        other is null ? 1
+        : string.CompareOrdinal(ShopCode, other.ShopCode) is var a and not 0 ? a
+        : string.CompareOrdinal(MessageId, other.MessageId) is var b and not 0 ? b
+        : string.CompareOrdinal(PlatformOrderId, other.PlatformOrderId);
 }

@@ -39,6 +39,7 @@ public static class ChannelServices
         services.AddSingleton<IPlatformApi, WooCommerceApi>();
         services.AddSingleton<IPushFormat, WooCommerceWebhook>();
         services.AddSingleton<ChannelRegistry>();
+        services.AddSingleton<ShopDirectory>();
         services.AddSingleton<PushReceiver>();
         services.AddSingleton<IPushTransport, PinduoduoPmcTransport>();
         services.AddHostedService<PushTransportHost>();

@@ -151,22 +151,22 @@ public sealed partial class PullSync(
 /// Fetches one order named by an id-only push through the platform's API and takes it in; the push's inbox item then
 /// records the outcome. Retries with backoff while the platform fails.
 /// </summary>
-public sealed class FetchOrder(OrdoDatabase database, ChannelRegistry channels, PlatformCaller caller, OrderIntake intake, TimeProvider clock) : IJobHandler
+public sealed class FetchOrder(ShopDirectory shops, ChannelRegistry channels, PlatformCaller caller, OrderIntake intake, TimeProvider clock) : IJobHandler
 {
     public const string JobKind = "channel.fetch";
     public const int JobMaxAttempts = 20;
 
     public string Kind => JobKind;
 
-    public static Task EnqueueAsync(DbSession s, FetchJobPayload payload, DateTimeOffset now) =>
-        JobStore.EnqueueAsync(s, JobKind, DocumentJson.Serialize(payload), now, now, JobMaxAttempts, $"fetch:{payload.ShopCode}:{payload.PlatformOrderId}");
+    public static NewJob NewJob(FetchJobPayload payload, DateTimeOffset now) =>
+        new(JobKind, DocumentJson.Serialize(payload), now, JobMaxAttempts, $"fetch:{payload.ShopCode}:{payload.PlatformOrderId}");
 
     public TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Min(2 * Math.Pow(2, attempt - 1), 600));
 
     public async Task<JobResult> RunAsync(Job job, CancellationToken ct)
     {
         var payload = DocumentJson.Deserialize<FetchJobPayload>(job.Payload);
-        var shop = await database.ReadAsync(s => CatalogueStore.FindShopAsync(s, payload.ShopCode), ct);
+        var shop = await shops.FindAsync(payload.ShopCode, ct);
         if (shop is null) return new JobResult.Abandoned($"shop '{payload.ShopCode}' no longer exists");
         if (channels.Api(shop.Platform) is not { } api) return new JobResult.Abandoned($"Ordo cannot call the {shop.Platform.Name()} API; the pull sync will not bring it either");
         var (connection, problem) = caller.Connection(shop);

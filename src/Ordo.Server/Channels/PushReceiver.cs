@@ -8,6 +8,7 @@ using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Data.Channels;
 using Ordo.Data.Inbox;
+using Ordo.Data.Jobs;
 using Ordo.Server.Features.Orders;
 
 namespace Ordo.Server.Channels;
@@ -50,35 +51,81 @@ public sealed class PushReceiver(OrdoDatabase database, OrderIntake intake, Time
             // Full orders go through intake, which is idempotent per order: a repeat never duplicates nor rolls back.
             await intake.SubmitNativeAsync(shop, withOrder.Select(m => m.Order!.Value.GetRawText()).ToList(), origin.Source,
                 new Actor(ActorKind.Channel, origin.Platform), ct);
-        var idsOnly = messages.Where(m => m.Order is null).ToList();
-        // Committed together with the other pushes of the moment (group commit): one transaction per group, not per push.
-        PushReceipt receipt = null!;
-        await database.Together.WriteAsync(async s =>
-        {
-            var now = clock.GetUtcNow();
-            var fresh = new List<PushMessage>();
-            foreach (var m in idsOnly.DistinctBy(m => (m.MessageId, m.PlatformOrderId)))
-                if (await PushMessageStore.TryClaimAsync(s, shop.Code, m.MessageId, m.PlatformOrderId, now)) fresh.Add(m);
-            if (fresh.Count > 0)
-            {
-                var ids = await InboxStore.AddManyAsync(s, fresh.Select(m => new NewInboxItem(origin.Source,
-                    JsonSerializer.Serialize(new { m.MessageId, m.Topic, m.PlatformOrderId }, ApiJson.Options),
-                    InboxFormat.PushMessage(origin.Platform), origin.Platform, shop.Code)).ToList(), now);
-                for (var i = 0; i < fresh.Count; i++)
-                {
-                    await PushMessageStore.LinkInboxAsync(s, shop.Code, fresh[i].MessageId, fresh[i].PlatformOrderId, ids[i]);
-                    await FetchOrder.EnqueueAsync(s, new FetchJobPayload(shop.Code, fresh[i].PlatformOrderId, ids[i]), now);
-                }
-            }
-            var duplicates = idsOnly.Count - fresh.Count;
-            await AddAttemptAsync(s, origin, shop.Code, body, PushOutcome.Accepted,
-                duplicates == 0 ? null : $"{duplicates} of {messages.Count} messages were taken before and are skipped", messages.Count);
-            receipt = new PushReceipt(withOrder.Count + fresh.Count, duplicates);
-        }, ct);
-        return receipt;
+        var pending = new PendingPush(origin, shop, body, messages, messages.Where(m => m.Order is null).ToList(),
+            new TaskCompletionSource<PushReceipt>(TaskCreationOptions.RunContinuationsAsynchronously));
+        Pushes.Add(pending);
+        // A cancelled caller stops waiting; its push, already queued, is still kept (or not) with its group.
+        return await pending.Done.Task.WaitAsync(ct);
     }
 
-    private Task<long> AddAttemptAsync(DbSession s, PushOrigin origin, string shopCode, byte[] body, string outcome, string? reason, int count) =>
-        PushAttemptStore.AddAsync(s, clock.GetUtcNow(), origin.Platform, shopCode, outcome, reason, count,
-            Convert.ToHexStringLower(SHA256.HashData(body)), Encoding.UTF8.GetString(body), origin.RemoteAddress);
+    private sealed record PendingPush(PushOrigin Origin, Shop Shop, byte[] Body, IReadOnlyList<PushMessage> Messages,
+        IReadOnlyList<PushMessage> IdsOnly, TaskCompletionSource<PushReceipt> Done);
+
+    // The pushes of the moment are kept together, set-wise: one statement per table for the whole group, not five per
+    // push. On PostgreSQL every statement is a round trip, and on a busy two-core machine each round trip waits for
+    // both processes to be scheduled: a group of 64 pushes went from 320 round trips to 5.
+    private GroupedWork<PendingPush>? _pushes;
+    private GroupedWork<PendingPush> Pushes => LazyInitializer.EnsureInitialized(ref _pushes,
+        () => new(MaxGroup, database.Provider == DatabaseProvider.Postgres ? 2 : 1, KeepAsync));
+    private const int MaxGroup = 128;
+
+    /// <summary>Keeps a group in one transaction and answers each caller; if the group fails, each push is kept alone.</summary>
+    private async Task KeepAsync(List<PendingPush> group)
+    {
+        try
+        {
+            var receipts = await database.WriteAsync(s => KeepGroupAsync(s, group), CancellationToken.None);
+            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(receipts[i]);
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            foreach (var push in group) await KeepAsync([push]);
+        }
+        catch (Exception ex)
+        {
+            group[0].Done.TrySetException(ex);
+        }
+    }
+
+    private async Task<PushReceipt[]> KeepGroupAsync(DbSession s, List<PendingPush> group)
+    {
+        var now = clock.GetUtcNow();
+        // A message repeated within the group is claimed by its first push only.
+        var candidates = new List<(int Push, PushMessageKey Key, PushMessage Message)>();
+        var inGroup = new HashSet<PushMessageKey>();
+        for (var p = 0; p < group.Count; p++)
+            foreach (var m in group[p].IdsOnly)
+                if (new PushMessageKey(group[p].Shop.Code, m.MessageId, m.PlatformOrderId) is var key && inGroup.Add(key))
+                    candidates.Add((p, key, m));
+        var claimed = await PushMessageStore.TryClaimManyAsync(s, candidates.Select(c => c.Key).ToList(), now);
+        var fresh = candidates.Where(c => claimed.Contains(c.Key)).ToList();
+        if (fresh.Count > 0)
+        {
+            var ids = await InboxStore.AddManyAsync(s, fresh.Select(c => new NewInboxItem(group[c.Push].Origin.Source,
+                JsonSerializer.Serialize(new { c.Message.MessageId, c.Message.Topic, c.Message.PlatformOrderId }, ApiJson.Options),
+                InboxFormat.PushMessage(group[c.Push].Origin.Platform), group[c.Push].Origin.Platform, c.Key.ShopCode)).ToList(), now);
+            await PushMessageStore.LinkInboxManyAsync(s, fresh.Select((c, i) => (c.Key, ids[i])).ToList());
+            await JobStore.EnqueueManyAsync(s, fresh.Select((c, i) => FetchOrder.NewJob(new FetchJobPayload(c.Key.ShopCode, c.Key.PlatformOrderId, ids[i]), now)).ToList(), now);
+        }
+        var receipts = new PushReceipt[group.Count];
+        var attempts = new List<NewPushAttempt>(group.Count);
+        for (var p = 0; p < group.Count; p++)
+        {
+            var push = group[p];
+            var taken = fresh.Count(c => c.Push == p);
+            var duplicates = push.IdsOnly.Count - taken;
+            receipts[p] = new PushReceipt(push.Messages.Count - push.IdsOnly.Count + taken, duplicates);
+            attempts.Add(NewAttempt(push.Origin, push.Shop.Code, push.Body, PushOutcome.Accepted,
+                duplicates == 0 ? null : $"{duplicates} of {push.Messages.Count} messages were taken before and are skipped", push.Messages.Count));
+        }
+        await PushAttemptStore.AddManyAsync(s, attempts, now);
+        return receipts;
+    }
+
+    private Task AddAttemptAsync(DbSession s, PushOrigin origin, string shopCode, byte[] body, string outcome, string? reason, int count) =>
+        PushAttemptStore.AddManyAsync(s, [NewAttempt(origin, shopCode, body, outcome, reason, count)], clock.GetUtcNow());
+
+    private static NewPushAttempt NewAttempt(PushOrigin origin, string shopCode, byte[] body, string outcome, string? reason, int count) =>
+        new(origin.Platform, shopCode, outcome, reason, count, Convert.ToHexStringLower(SHA256.HashData(body)),
+            Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, PushAttemptStore.ExcerptLength * 4)), origin.RemoteAddress);
 }

@@ -1,6 +1,7 @@
 using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Catalogue;
+using Ordo.Server.Channels;
 using Ordo.Server.Security;
 
 namespace Ordo.Server.Features.Catalogue;
@@ -36,7 +37,7 @@ public static class CatalogueEndpoints
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("CreateShop")
         .WithSummary("Register a shop (platform, code, name) and optionally connect it (appKey, appSecret, accessToken, apiBaseUrl, pullIntervalSeconds, pushEnabled, platformShopId).");
 
-        api.MapMethods("/shops/{code}", ["PATCH"], async (string code, HttpContext http, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct) =>
+        api.MapMethods("/shops/{code}", ["PATCH"], async (string code, HttpContext http, OrdoDatabase db, SecretBox secrets, ShopDirectory shops, TimeProvider clock, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
             if (problem is not null) return problem;
@@ -45,6 +46,7 @@ public static class CatalogueEndpoints
             if (connection is null)
                 return Problems.Result(422, "Nothing to change", $"send at least one of: {string.Join(", ", ConnectionFields)}", "$");
             var shop = await db.WriteAsync(s => ConnectAsync(s, code, connection, clock.GetUtcNow()), ct);
+            shops.Forget(code);
             return shop is null ? Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code") : Results.Json(ShopView(shop), ApiJson.Options);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("ConnectShop")

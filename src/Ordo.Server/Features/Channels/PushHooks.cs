@@ -23,14 +23,14 @@ public static partial class PushHooks
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/hooks/{platform}/{shopCode}", async (string platform, string shopCode, HttpContext http, OrdoDatabase db,
-            SecretBox secrets, ChannelRegistry channels, PushReceiver receiver, ILoggerFactory logs, CancellationToken ct) =>
+            SecretBox secrets, ChannelRegistry channels, ShopDirectory shops, PushReceiver receiver, ILoggerFactory logs, CancellationToken ct) =>
         {
             var body = await ReadBodyAsync(http.Request, ct);
             if (body is null) return Problems.Result(413, "Push too large", $"the body exceeds {MaxBodyBytes} bytes", "$");
             var origin = new PushOrigin(platform, "push:" + platform, http.Connection.RemoteIpAddress?.ToString());
             Task Record(string outcome, string? reason) => receiver.RecordAsync(origin, shopCode, body, outcome, reason, ct);
 
-            var shop = await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, shopCode), ct);
+            var shop = await shops.FindAsync(shopCode, ct);
             if (shop is null || !Platforms.TryParse(platform, out var p) || shop.Platform != p)
             {
                 var reason = shop is null ? $"there is no shop '{shopCode}'" : $"shop '{shopCode}' is a {shop.Platform.Name()} shop, not {platform}";
