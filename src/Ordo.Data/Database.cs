@@ -27,6 +27,9 @@ public sealed class OrdoDatabase : IAsyncDisposable
         Together = new GroupCommit(this);
     }
 
+    /// <summary>This process's job runner, while it runs: jobs queued with runHere are handed to it (see <see cref="Jobs.LocalJobs"/>).</summary>
+    public Jobs.LocalJobs? LocalJobs { get; set; }
+
     /// <summary>Small independent writes committed together with the others of the moment (see <see cref="GroupCommit"/>).</summary>
     public GroupCommit Together { get; }
 

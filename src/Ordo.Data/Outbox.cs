@@ -29,7 +29,7 @@ public static class Outbox
             foreach (var sub in subscriptions.Where(x => x.Wants(e.Event.Type)))
                 jobs.Add(new NewJob(WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),
                     e.Event.OccurredAt, s.Database.WebhookMaxAttempts, OrderingKey(sub.Id, e.OrderId)));
-        await JobStore.EnqueueManyAsync(s, jobs, events[0].Event.Event.OccurredAt);
+        await JobStore.EnqueueManyAsync(s, jobs, events[0].Event.Event.OccurredAt, runHere: true);
     }
 
     public static string OrderingKey(long subscriptionId, long orderId) => $"wh:{subscriptionId}:{orderId}";

@@ -64,18 +64,50 @@ public static class JobStore
             "UPDATE jobs SET due_at = @now WHERE ordering_key = @key AND status = 'pending' AND due_at > @now AND (lease_until IS NULL OR lease_until < @now)",
             ("now", now), ("key", orderingKey)) > 0;
 
-    /// <summary>Queues many jobs with one statement, in the order given (ids ascend in that order, which the ordering key relies on).</summary>
-    public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now)
+    /// <summary>
+    /// Queues many jobs with one statement, in the order given (ids ascend in that order, which the ordering key relies
+    /// on). With <paramref name="runHere"/>, and this process's job runner running with room to spare, jobs that are
+    /// due and first of their ordering key are inserted already leased to that runner and handed to it once the
+    /// transaction commits (see <see cref="LocalJobs"/>), saving a claim each.
+    /// </summary>
+    public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now, bool runHere = false)
     {
         if (jobs.Count == 0) return;
-        var rows = new RowSet(JobRow);
-        foreach (var j in jobs) rows.Add(j.Kind, j.OrderingKey, j.Payload, j.DueAt, j.MaxAttempts);
-        await rows.ExecuteAsync(s, "j", source =>
+        var local = runHere && s.Database.LocalJobs is { Accepting: true } l ? l : null;
+        var rows = new RowSet([.. JobRow, new("here", ColumnType.Integer)]);
+        // Within one statement a row does not see the rows inserted before it, so only the first job of each key in the
+        // batch may be leased here; the others wait for it through the claim, as the ordering key requires.
+        var firstOfKey = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var j in jobs)
+            rows.Add(j.Kind, j.OrderingKey, j.Payload, j.DueAt, j.MaxAttempts,
+                local is not null && j.DueAt <= now && (j.OrderingKey is null || firstOfKey.Add(j.OrderingKey)) ? 1 : 0);
+        if (local is null)
+        {
+            await rows.ExecuteAsync(s, "j", source =>
+                $"""
+                INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at)
+                SELECT kind, ordering_key, payload, 'pending', due_at, 0, max_attempts, @now FROM {source} ORDER BY ord
+                """, ("now", now));
+            s.AfterCommit(JobSignal.Notify);
+            return;
+        }
+        // A job is leased here only if no earlier job of its key is pending (committed before this statement began;
+        // writers of one order's jobs hold that order's row lock, so an earlier job of the key is always seen).
+        var until = now + local.Lease;
+        var leased = await rows.QueryAsync(s, "j", source =>
             $"""
-            INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at)
-            SELECT kind, ordering_key, payload, 'pending', due_at, 0, max_attempts, @now FROM {source} ORDER BY ord
-            """, ("now", now));
-        s.AfterCommit(JobSignal.Notify);
+            INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at, lease_owner, lease_until)
+            SELECT kind, ordering_key, payload, 'pending', due_at, take, max_attempts, @now,
+                   CASE WHEN take = 1 THEN @owner END, CASE WHEN take = 1 THEN @until END
+            FROM (SELECT j.*, CASE WHEN j.here = 1 AND NOT EXISTS (
+                      SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.status = 'pending') THEN 1 ELSE 0 END AS take
+                  FROM {source}) AS c
+            ORDER BY ord
+            RETURNING id, kind, ordering_key, payload, status, due_at, attempts, max_attempts, last_error, created_at, finished_at, lease_owner
+            """,
+            r => r.StringOrNull("lease_owner") is null ? null : Map(r), ("now", now), ("owner", local.Owner), ("until", until));
+        var mine = leased.OfType<Job>().OrderBy(j => j.Id).ToList();
+        s.AfterCommit(() => local.Offer(mine, until));
     }
 
     public static Task<List<Job>> ClaimAsync(DbSession s, string owner, int count, DateTimeOffset now, TimeSpan lease) =>
@@ -144,6 +176,41 @@ public static class JobStore
     private static Job Map(Row r) => new(
         r.Long("id"), r.String("kind"), r.StringOrNull("ordering_key"), r.String("payload"), r.String("status"), r.Instant("due_at"),
         r.Int("attempts"), r.Int("max_attempts"), r.StringOrNull("last_error"), r.Instant("created_at"), r.InstantOrNull("finished_at"));
+}
+
+/// <summary>
+/// Jobs this process queued and leased to its own job runner in the same transaction (<see cref="JobStore.EnqueueManyAsync"/>
+/// with runHere), handed over in memory when that transaction commits: they start at once, without a claim. The lease
+/// keeps them safe: if this process stops before running one, its lease runs out and any instance claims it. The
+/// runner registers this on the database while it runs; when it has more waiting than it can start soon, new jobs are
+/// queued for the claim instead. Thread-safe.
+/// </summary>
+public sealed class LocalJobs(string owner, TimeSpan lease, int maxWaiting)
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Job Job, DateTimeOffset LeaseUntil)> _ready = new();
+
+    public string Owner { get; } = owner;
+    public TimeSpan Lease { get; } = lease;
+    public bool Accepting => _ready.Count < maxWaiting;
+
+    internal void Offer(IReadOnlyList<Job> jobs, DateTimeOffset leaseUntil)
+    {
+        foreach (var job in jobs) _ready.Enqueue((job, leaseUntil));
+        JobSignal.Notify();
+    }
+
+    /// <summary>The next job handed over whose lease has at least <paramref name="margin"/> left; others are left to expire and be claimed again.</summary>
+    public bool TryTake(DateTimeOffset now, TimeSpan margin, out Job job)
+    {
+        while (_ready.TryDequeue(out var next))
+            if (next.LeaseUntil - now >= margin)
+            {
+                job = next.Job;
+                return true;
+            }
+        job = null!;
+        return false;
+    }
 }
 
 /// <summary>Wakes this process's job runner when a transaction has enqueued work, so jobs start without waiting for the next poll. Other instances find them by polling.</summary>

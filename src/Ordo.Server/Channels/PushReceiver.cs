@@ -105,7 +105,7 @@ public sealed class PushReceiver(OrdoDatabase database, OrderIntake intake, Time
                 JsonSerializer.Serialize(new { c.Message.MessageId, c.Message.Topic, c.Message.PlatformOrderId }, ApiJson.Options),
                 InboxFormat.PushMessage(group[c.Push].Origin.Platform), group[c.Push].Origin.Platform, c.Key.ShopCode)).ToList(), now);
             await PushMessageStore.LinkInboxManyAsync(s, fresh.Select((c, i) => (c.Key, ids[i])).ToList());
-            await JobStore.EnqueueManyAsync(s, fresh.Select((c, i) => FetchOrder.NewJob(new FetchJobPayload(c.Key.ShopCode, c.Key.PlatformOrderId, ids[i]), now)).ToList(), now);
+            await JobStore.EnqueueManyAsync(s, fresh.Select((c, i) => FetchOrder.NewJob(new FetchJobPayload(c.Key.ShopCode, c.Key.PlatformOrderId, ids[i]), now)).ToList(), now, runHere: true);
         }
         var receipts = new PushReceipt[group.Count];
         var attempts = new List<NewPushAttempt>(group.Count);

@@ -59,10 +59,18 @@ public sealed partial class JobRunner(
         var backlog = false;
         var lastClaim = Stopwatch.GetTimestamp();
         var claimStep = Math.Max(1, _options.BatchSize / 4);
+        // Jobs this process queues for itself are handed over in memory (no claim); a few batches may wait for a slot.
+        var local = new LocalJobs(_owner, lease, 4 * _options.BatchSize);
+        database.LocalJobs = local;
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
             var free = _options.BatchSize - running.Count;
+            while (free > 0 && local.TryTake(clock.GetUtcNow(), lease / 2, out var handed))
+            {
+                running.Add(GuardedAsync(handed, stoppingToken));
+                free--;
+            }
             var sinceClaim = Stopwatch.GetElapsedTime(lastClaim);
             var deferred = backlog && free < claimStep && sinceClaim < MaxClaimDelay;
             if (deferred) free = 0;
@@ -103,6 +111,8 @@ public sealed partial class JobRunner(
             catch (OperationCanceledException) { break; }
             running.RemoveAll(t => t.IsCompleted);
         }
+        // Jobs still handed over but not started keep their lease: another run takes them when it runs out.
+        database.LocalJobs = null;
         try { await Task.WhenAll(running); }
         catch (OperationCanceledException) { }
     }

@@ -88,6 +88,63 @@ public abstract class JobStoreTests(Db kind) : DatabaseTestBase(kind)
         stats.Pending.ShouldBe(0);
         (await Database.ReadAsync(s => JobStore.FindAsync(s, later)))!.LastError.ShouldBe("gave up");
     }
+
+    [Fact]
+    public async Task Jobs_queued_to_run_here_are_handed_over_leased_and_first_of_their_key_only()
+    {
+        var local = new LocalJobs("runner-a", Lease, maxWaiting: 100);
+        Database.LocalJobs = local;
+        var earlier = await Enqueue("busy");   // pending before: a later job of its key must wait for it
+        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s,
+        [
+            new NewJob("test", "a", Now, 5, "k1"),
+            new NewJob("test", "b", Now, 5, "k1"),            // second of its key in the batch
+            new NewJob("test", "c", Now, 5, null),
+            new NewJob("test", "d", Now, 5, "busy"),
+            new NewJob("test", "e", Now.AddMinutes(5), 5, "k2"), // not due yet
+        ], Now, runHere: true));
+
+        var handed = new List<Job>();
+        while (local.TryTake(Now, TimeSpan.FromSeconds(1), out var job)) handed.Add(job);
+        handed.Select(j => j.Payload).ShouldBe(["a", "c"]);
+        handed.ShouldAllBe(j => j.Attempts == 1);
+        // Leased to the runner: no claim takes them while the lease holds, and the runner completes them as their owner.
+        var claimed = await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now, Lease));
+        claimed.Select(j => j.Id).ShouldBe([earlier]);
+        foreach (var job in handed) (await Database.WriteAsync(s => JobStore.CompleteAsync(s, job.Id, "runner-a", Now))).ShouldBe(1);
+        // "b" waited for "a" through the claim; "d" waits for the earlier "busy" job, still running.
+        (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now, Lease))).Select(j => j.Payload).ShouldBe(["b"]);
+    }
+
+    [Fact]
+    public async Task A_handed_over_job_its_runner_never_started_is_claimed_once_the_lease_runs_out()
+    {
+        var local = new LocalJobs("runner-a", Lease, maxWaiting: 100);
+        Database.LocalJobs = local;
+        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", "x", Now, 5, null)], Now, runHere: true));
+        Database.LocalJobs = null; // the process stops before starting it
+
+        (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now.AddSeconds(10), Lease))).ShouldBeEmpty();
+        var taken = await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now + Lease + TimeSpan.FromSeconds(1), Lease));
+        taken.Single().Payload.ShouldBe("x");
+        taken.Single().Attempts.ShouldBe(2);
+        // A job whose lease is nearly over is not started from the hand-over any more: the claim will take it.
+        local.TryTake(Now + Lease, TimeSpan.FromSeconds(5), out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_runner_with_enough_waiting_gets_no_more_jobs_handed_over()
+    {
+        var local = new LocalJobs("runner-a", Lease, maxWaiting: 2);
+        Database.LocalJobs = local;
+        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", "1", Now, 5, null), new NewJob("test", "2", Now, 5, null)], Now, runHere: true));
+        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", "3", Now, 5, null)], Now, runHere: true));
+
+        var handed = new List<string>();
+        while (local.TryTake(Now, TimeSpan.FromSeconds(1), out var job)) handed.Add(job.Payload);
+        handed.ShouldBe(["1", "2"]);
+        (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now, Lease))).Select(j => j.Payload).ShouldBe(["3"]);
+    }
 }
 
 public sealed class JobStoreTestsOnSqlite() : JobStoreTests(Db.Sqlite);
