@@ -52,6 +52,7 @@ builder.Services.AddSingleton<DemoSimulation>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulation>());
 
 builder.Services.AddHttpClient(WebhookDeliveryHandler.HttpClientName);
+builder.Services.AddSingleton<SubscriptionDirectory>();
 builder.Services.AddSingleton<IJobHandler, WebhookDeliveryHandler>();
 if (builder.Configuration.GetValue($"{OrdoOptions.Section}:Jobs:Enabled", true))
     builder.Services.AddHostedService<JobRunner>();

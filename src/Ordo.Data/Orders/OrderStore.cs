@@ -159,6 +159,16 @@ public static class OrderStore
     public static Task<List<StoredOrderEvent>> EventsAsync(DbSession s, long orderId) =>
         s.QueryAsync("SELECT * FROM order_events WHERE order_id = @o ORDER BY sequence", MapEvent, ("o", orderId));
 
+    /// <summary>An event with its order as it is now, in one statement (a webhook delivery needs both).</summary>
+    public static async Task<(StoredOrderEvent Event, OrderState Order)?> EventWithOrderAsync(DbSession s, long eventId)
+    {
+        var rows = await s.QueryAsync(
+            "SELECT e.*, o.document AS order_document FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.id = @id",
+            r => (Event: MapEvent(r), Order: DocumentJson.Deserialize<OrderState>(r.String("order_document")) with { Id = r.Long("order_id") }),
+            ("id", eventId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     public static Task<StoredOrderEvent?> EventAsync(DbSession s, long eventId) =>
         s.SingleOrDefaultAsync("SELECT * FROM order_events WHERE id = @id", MapEvent, ("id", eventId));
 

@@ -47,7 +47,8 @@ public static class WebhookSignature
 /// used up; then the delivery is listed as failed and can be re-sent.
 /// </summary>
 public sealed class WebhookDeliveryHandler(
-    OrdoDatabase database, IHttpClientFactory httpClients, TimeProvider clock, OrdoMetrics metrics, IOptions<OrdoOptions> options) : IJobHandler
+    OrdoDatabase database, SubscriptionDirectory subscriptions, IHttpClientFactory httpClients, TimeProvider clock, OrdoMetrics metrics,
+    IOptions<OrdoOptions> options) : IJobHandler
 {
     public const string HttpClientName = "webhooks";
     private readonly WebhookOptions _options = options.Value.Webhooks;
@@ -63,12 +64,10 @@ public sealed class WebhookDeliveryHandler(
     public async Task<JobResult> RunAsync(Job job, CancellationToken ct)
     {
         var payload = DocumentJson.Deserialize<WebhookJobPayload>(job.Payload);
-        var (subscription, stored, order) = await database.ReadAsync(async s => (
-            await WebhookStore.FindSubscriptionAsync(s, payload.SubscriptionId),
-            await OrderStore.EventAsync(s, payload.EventId),
-            await OrderStore.FindByNoAsync(s, payload.OrderNo)), ct);
+        var subscription = await subscriptions.FindAsync(payload.SubscriptionId, ct);
         if (subscription is null || !subscription.Active) return new JobResult.Abandoned($"subscription {payload.SubscriptionId} is gone or disabled");
-        if (stored is null || order is null) return new JobResult.Abandoned($"event {payload.EventId} of order {payload.OrderNo} no longer exists");
+        if (await database.ReadAsync(s => OrderStore.EventWithOrderAsync(s, payload.EventId), ct) is not var (stored, order))
+            return new JobResult.Abandoned($"event {payload.EventId} of order {payload.OrderNo} no longer exists");
 
         var now = clock.GetUtcNow();
         var body = new JsonObject
@@ -81,7 +80,7 @@ public sealed class WebhookDeliveryHandler(
             ["orderNo"] = payload.OrderNo,
             ["sequence"] = stored.Event.Sequence,
             ["event"] = JsonSerializer.SerializeToNode(OrderEventView.Of(stored), ApiJson.Options),
-            ["order"] = JsonSerializer.SerializeToNode(OrderView.From(order.State), ApiJson.Options),
+            ["order"] = JsonSerializer.SerializeToNode(OrderView.From(order), ApiJson.Options),
         };
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(ApiJson.Options));
 

@@ -62,6 +62,24 @@ public abstract class WebhookDeliveryTests(OrdoHost host) : CatalogueTestBase(ho
 
         Receiver.For(orderNo).Select(d => d.Sequence).ShouldBe([1, 2, 3]);
     }
+
+    [Fact]
+    public async Task Deliveries_still_queued_for_a_deleted_subscription_stop_at_once()
+    {
+        await using var other = await WebhookReceiver.StartAsync();
+        other.Down = true;
+        var created = await (await Host.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = other.Url, secret = WebhookReceiver.Secret, eventTypes = new[] { "*" } })).ReadObjectAsync();
+        var orderNo = await OrderWithStepsAsync("accept");
+        await WebhookReceiver.WaitUntilAsync(() => other.Refused >= 2, TimeSpan.FromSeconds(30), "refused attempts (the subscription is in use)");
+
+        (await Host.Client.DeleteAsync($"/api/v1/webhooks/{created["id"]}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        other.Down = false;
+
+        // Its retries (every second at most here) find it gone and give up; the other subscription got everything.
+        await WebhookReceiver.WaitUntilAsync(() => Receiver.For(orderNo).Count >= 2, TimeSpan.FromSeconds(30), "the remaining subscription's deliveries");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        other.For(orderNo).ShouldBeEmpty();
+    }
 }
 
 public sealed class WebhookDeliveryTestsOnSqlite(SqliteHost host) : WebhookDeliveryTests(host), IClassFixture<SqliteHost>;

@@ -3,6 +3,7 @@ using Ordo.Data;
 using Ordo.Data.Jobs;
 using Ordo.Data.Webhooks;
 using Ordo.Server.Security;
+using Ordo.Server.Webhooks;
 
 namespace Ordo.Server.Features.Webhooks;
 
@@ -42,8 +43,12 @@ public static class WebhookEndpoints
             }, ApiJson.Options))
         .RequireAuthorization(Permissions.WebhooksManage).WithName("ListWebhooks");
 
-        api.MapDelete("/webhooks/{id:long}", async (long id, OrdoDatabase db, CancellationToken ct) =>
-            await db.WriteAsync(s => WebhookStore.SetActiveAsync(s, id, false), ct) == 0 ? Problems.NotFound($"no webhook subscription {id}") : Results.NoContent())
+        api.MapDelete("/webhooks/{id:long}", async (long id, OrdoDatabase db, SubscriptionDirectory subscriptions, CancellationToken ct) =>
+        {
+            var changed = await db.WriteAsync(s => WebhookStore.SetActiveAsync(s, id, false), ct);
+            subscriptions.Forget(id);
+            return changed == 0 ? Problems.NotFound($"no webhook subscription {id}") : Results.NoContent();
+        })
         .RequireAuthorization(Permissions.WebhooksManage).WithName("DisableWebhook");
 
         api.MapGet("/webhooks/deliveries", async (string? status, string? cursor, int? limit, OrdoDatabase db, CancellationToken ct) =>
