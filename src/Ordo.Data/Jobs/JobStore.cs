@@ -132,6 +132,19 @@ public static class JobStore
             "UPDATE jobs SET status = 'done', finished_at = @now, lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = @id AND lease_owner = @owner AND status = 'pending'",
             ("now", now), ("id", id), ("owner", owner));
 
+    /// <summary>Marks many claimed jobs done with one statement (a few on SQLite); as <see cref="CompleteAsync"/>, only those still leased to <paramref name="owner"/>.</summary>
+    public static async Task CompleteManyAsync(DbSession s, IReadOnlyList<(long Id, DateTimeOffset At)> jobs, string owner)
+    {
+        if (jobs.Count == 0) return;
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("finished_at", ColumnType.Instant));
+        foreach (var (id, at) in jobs) rows.Add(id, at);
+        await rows.ExecuteAsync(s, "d", source =>
+            $"""
+            UPDATE jobs SET status = 'done', finished_at = d.finished_at, lease_owner = NULL, lease_until = NULL, last_error = NULL
+            FROM {source} WHERE jobs.id = d.id AND jobs.lease_owner = @owner AND jobs.status = 'pending'
+            """, ("owner", owner));
+    }
+
     /// <summary>Records a failed attempt: due again at <paramref name="retryAt"/>, or failed for good when it is null.</summary>
     public static Task<int> FailAsync(DbSession s, long id, string owner, string error, DateTimeOffset now, DateTimeOffset? retryAt) =>
         s.ExecuteAsync(
