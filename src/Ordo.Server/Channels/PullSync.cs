@@ -175,14 +175,9 @@ public sealed class FetchOrder(ShopDirectory shops, ChannelRegistry channels, Pl
         if (!order.Succeeded)
             return order.Error!.Retryable ? new JobResult.Failed($"{order.Error.Code}: {order.Error.Message}") : new JobResult.Abandoned($"{order.Error.Code}: {order.Error.Message}");
         // One order at a time, but committed in groups with the other fetches and single submissions of the moment.
-        var result = await intake.SubmitNativeAsync(shop, order.Value.GetRawText(), "fetch:" + shop.Platform.Name(),
-            new Actor(ActorKind.Channel, shop.Platform.Name()), ct);
-        return new JobResult.Done
-        {
-            Record = payload.PushInboxId is { } pushItem
-                ? s => InboxStore.MarkAsync(s, pushItem, result.Accepted ? InboxStatus.Accepted : InboxStatus.Rejected, clock.GetUtcNow(),
-                    result.Accepted ? null : JsonSerializer.Serialize(result.Errors, ApiJson.Options), result.Order?.OrderNo, "fetched:" + result.Outcome)
-                : null,
-        };
+        // The push's inbox item records the outcome in the transaction that takes the order in.
+        await intake.SubmitNativeAsync(shop, order.Value.GetRawText(), "fetch:" + shop.Platform.Name(),
+            new Actor(ActorKind.Channel, shop.Platform.Name()), ct, payload.PushInboxId);
+        return new JobResult.Done();
     }
 }

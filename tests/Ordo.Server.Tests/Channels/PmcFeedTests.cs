@@ -135,6 +135,10 @@ public abstract class PmcFeedTests(PmcHost host) : CatalogueTestBase(host)
             var kept = (await InboxAsync(null, orderSn)).Single(i => i["format"]!.GetValue<string>() == "pinduoduo.push");
             kept["source"]!.GetValue<string>().ShouldBe("pmc:pinduoduo");
             kept["shopCode"]!.GetValue<string>().ShouldBe(shop.Code);
+            // The push's item records what its fetch became, committed with the order itself.
+            kept["status"]!.GetValue<string>().ShouldBe("accepted");
+            kept["outcome"]!.GetValue<string>().ShouldBe("fetched:created");
+            kept["orderNo"]!.GetValue<string>().ShouldBe(order["orderNo"]!.GetValue<string>());
         }
         finally
         {

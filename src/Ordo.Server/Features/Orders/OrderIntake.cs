@@ -43,7 +43,8 @@ public sealed class OrderIntake(
     private const int ChunkSize = 100;
 
     /// <summary>An inbox item to process: canonical JSON, or a platform's native order for <paramref name="ShopCode"/>.</summary>
-    private sealed record Pending(long InboxId, string Payload, Actor Actor, string Format = InboxFormat.Canonical, string? ShopCode = null);
+    private sealed record Pending(long InboxId, string Payload, Actor Actor, string Format = InboxFormat.Canonical, string? ShopCode = null,
+        long? PushInboxId = null);
 
     private sealed class Work(Pending item)
     {
@@ -62,7 +63,7 @@ public sealed class OrderIntake(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownSkus = new();
 
     private sealed record Submission(string Payload, string Source, Actor Actor, TaskCompletionSource<IntakeResult> Done,
-        string Format = InboxFormat.Canonical, string? Platform = null, string? ShopCode = null);
+        string Format = InboxFormat.Canonical, string? Platform = null, string? ShopCode = null, long? PushInboxId = null);
 
     // Group commit: single submissions that arrive together are stored and processed together, so that N concurrent
     // requests cost two transactions instead of 2N (SQLite has one writer; PostgreSQL flushes its log per commit).
@@ -78,10 +79,11 @@ public sealed class OrderIntake(
 
     /// <summary>
     /// Takes in one native order of <paramref name="shop"/>'s platform (an order fetched after a push), committed and
-    /// processed together with other submissions arriving at the same time.
+    /// processed together with other submissions arriving at the same time. <paramref name="pushInboxId"/>, the inbox
+    /// item of the push that named the order, records the outcome too (<c>fetched:{outcome}</c>), in the same transaction.
     /// </summary>
-    public Task<IntakeResult> SubmitNativeAsync(Shop shop, string payload, string source, Actor actor, CancellationToken ct) =>
-        EnqueueAsync(new Submission(payload, source, actor, NewDone(), InboxFormat.Native(shop.Platform.Name()), shop.Platform.Name(), shop.Code), ct);
+    public Task<IntakeResult> SubmitNativeAsync(Shop shop, string payload, string source, Actor actor, CancellationToken ct, long? pushInboxId = null) =>
+        EnqueueAsync(new Submission(payload, source, actor, NewDone(), InboxFormat.Native(shop.Platform.Name()), shop.Platform.Name(), shop.Code, pushInboxId), ct);
 
     private static TaskCompletionSource<IntakeResult> NewDone() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -102,7 +104,7 @@ public sealed class OrderIntake(
             var now = clock.GetUtcNow();
             var ids = await database.WriteAsync(s => InboxStore.AddManyAsync(s,
                 group.Select(g => new NewInboxItem(g.Source, g.Payload, g.Format, g.Platform, g.ShopCode)).ToList(), now), CancellationToken.None);
-            var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor, g.Format, g.ShopCode)).ToList(), CancellationToken.None);
+            var results = await ProcessAsync(group.Select((g, i) => new Pending(ids[i], g.Payload, g.Actor, g.Format, g.ShopCode, g.PushInboxId)).ToList(), CancellationToken.None);
             for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
         }
         catch (Exception ex)
@@ -295,8 +297,9 @@ public sealed class OrderIntake(
         log.LogError(already, "Inbox item {InboxId} could not be stored; kept as rejected for replay", w.Item.InboxId);
         w.Errors = [new FieldError("$", $"internal error while storing the order: {already.Message}; the payload is kept, replay it once the cause is fixed")];
         w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
-        await database.WriteAsync(s => InboxStore.MarkAsync(s, w.Item.InboxId, InboxStatus.Rejected, clock.GetUtcNow(),
-            JsonSerializer.Serialize(w.Errors, ApiJson.Options), null, IntakeOutcome.Rejected), ct);
+        await database.WriteAsync(s => InboxStore.MarkManyAsync(s, WithPushItem(w,
+            new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null, IntakeOutcome.Rejected, null, null, null)).ToList(),
+            clock.GetUtcNow()), ct);
     }
 
     /// <summary>Another request or instance created one of the chunk's orders after the chunk looked for it.</summary>
@@ -341,8 +344,8 @@ public sealed class OrderIntake(
             if (w.Order is not { } data || w.Errors.Count > 0)
             {
                 w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
-                marks.Add(new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
-                    IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId));
+                marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
+                    IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId)));
                 continue;
             }
 
@@ -365,8 +368,8 @@ public sealed class OrderIntake(
                 if (outcome == IntakeOutcome.Updated && order.State.Id != 0 && !changed.Contains(order)) changed.Add(order);
             }
             decided.Add((w, order, outcome, order.State));
-            marks.Add(new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
-                data.Platform.Name(), data.ShopCode, data.PlatformOrderId));
+            marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
+                data.Platform.Name(), data.ShopCode, data.PlatformOrderId)));
         }
 
         if ((await OrderStore.TryInsertManyAsync(s, created)).Count > 0) throw new CreatedConcurrentlyException();
@@ -376,6 +379,14 @@ public sealed class OrderIntake(
         foreach (var (w, order, outcome, state) in decided)
             w.Result = new IntakeResult(w.Item.InboxId, outcome, state with { Id = order.State.Id }, []);
         return true;
+    }
+
+    /// <summary>The item's own mark and, for an order fetched after a push, the same outcome on the push's inbox item.</summary>
+    private static IEnumerable<InboxMark> WithPushItem(Work w, InboxMark mark)
+    {
+        yield return mark;
+        if (w.Item.PushInboxId is { } push)
+            yield return mark with { Id = push, Outcome = "fetched:" + mark.Outcome, Platform = null, ShopCode = null, PlatformOrderId = null };
     }
 
     private void Count(Work w)
