@@ -33,7 +33,7 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
     /// <summary>Every PollEvery-th order is polled for through the API.</summary>
     public const int PollEvery = 20;
     /// <summary>Sampled orders asked for per tick of the poller at most.</summary>
-    public const int MaxPollsPerTick = 16;
+    public const int MaxPollsPerTick = 4;
     /// <summary>Pushes sent (at the same rate) before the measured ones, to warm up the server (JIT, pools); not reported.</summary>
     public const int WarmupPushes = 500;
     public const int PollIntervalMs = 20;
