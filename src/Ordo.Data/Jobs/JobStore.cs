@@ -73,7 +73,7 @@ public static class JobStore
     public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now, bool runHere = false)
     {
         if (jobs.Count == 0) return;
-        var local = runHere && s.Database.LocalJobs is { Accepting: true } l ? l : null;
+        var local = runHere && s.Database.LocalJobs is { } l && l.TryAccept() ? l : null;
         var rows = new RowSet([.. JobRow, new("here", ColumnType.Integer)]);
         // Within one statement a row does not see the rows inserted before it, so only the first job of each key in the
         // batch may be leased here; the others wait for it through the claim, as the ordering key requires.
@@ -195,16 +195,30 @@ public static class JobStore
 /// Jobs this process queued and leased to its own job runner in the same transaction (<see cref="JobStore.EnqueueManyAsync"/>
 /// with runHere), handed over in memory when that transaction commits: they start at once, without a claim. The lease
 /// keeps them safe: if this process stops before running one, its lease runs out and any instance claims it. The
-/// runner registers this on the database while it runs; when it has more waiting than it can start soon, new jobs are
-/// queued for the claim instead. Thread-safe.
+/// runner registers this on the database while it runs. When more are waiting than it can start soon, new jobs are
+/// queued for the claim instead, and no job is handed over again until the claims have caught up with them (the
+/// runner calls <see cref="Drained"/>): otherwise jobs handed over later would keep starting before those older ones.
+/// Thread-safe.
 /// </summary>
 public sealed class LocalJobs(string owner, TimeSpan lease, int maxWaiting)
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<(Job Job, DateTimeOffset LeaseUntil)> _ready = new();
+    private volatile bool _overflowing;
 
     public string Owner { get; } = owner;
     public TimeSpan Lease { get; } = lease;
-    public bool Accepting => _ready.Count < maxWaiting;
+
+    /// <summary>Whether jobs queued now may be handed over; false (and overflowing from then on) when too many are waiting.</summary>
+    public bool TryAccept()
+    {
+        if (_overflowing) return false;
+        if (_ready.Count < maxWaiting) return true;
+        _overflowing = true;
+        return false;
+    }
+
+    /// <summary>The claims found fewer due jobs than they asked for: the jobs queued for them meanwhile have started.</summary>
+    public void Drained() => _overflowing = false;
 
     internal void Offer(IReadOnlyList<Job> jobs, DateTimeOffset leaseUntil)
     {

@@ -59,8 +59,8 @@ public sealed partial class JobRunner(
         var backlog = false;
         var lastClaim = Stopwatch.GetTimestamp();
         var claimStep = Math.Max(1, _options.BatchSize / 4);
-        // Jobs this process queues for itself are handed over in memory (no claim); a few batches may wait for a slot.
-        var local = new LocalJobs(_owner, lease, 4 * _options.BatchSize);
+        // Jobs this process queues for itself are handed over in memory (no claim); up to 16 runners' worth may wait.
+        var local = new LocalJobs(_owner, lease, 16 * _options.BatchSize);
         database.LocalJobs = local;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -88,6 +88,7 @@ public sealed partial class JobRunner(
                     var jobs = await database.WriteAsync(s => JobStore.ClaimAsync(s, _owner, free, now, lease), stoppingToken);
                     claimed = jobs.Count;
                     backlog = claimed == free;
+                    if (!backlog) local.Drained();
                     lastClaim = Stopwatch.GetTimestamp();
                     running.AddRange(jobs.Select(j => GuardedAsync(j, stoppingToken)));
                 }

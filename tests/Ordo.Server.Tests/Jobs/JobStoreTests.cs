@@ -133,17 +133,27 @@ public abstract class JobStoreTests(Db kind) : DatabaseTestBase(kind)
     }
 
     [Fact]
-    public async Task A_runner_with_enough_waiting_gets_no_more_jobs_handed_over()
+    public async Task Once_jobs_overflow_to_the_claim_none_are_handed_over_until_the_claims_caught_up()
     {
         var local = new LocalJobs("runner-a", Lease, maxWaiting: 2);
         Database.LocalJobs = local;
-        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", "1", Now, 5, null), new NewJob("test", "2", Now, 5, null)], Now, runHere: true));
-        await Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", "3", Now, 5, null)], Now, runHere: true));
+        Task Queue(string payload) => Database.WriteAsync(s => JobStore.EnqueueManyAsync(s, [new NewJob("test", payload, Now, 5, null)], Now, runHere: true));
+        await Queue("1");
+        await Queue("2");
+        await Queue("3");   // two are waiting: this one goes to the claim
 
         var handed = new List<string>();
         while (local.TryTake(Now, TimeSpan.FromSeconds(1), out var job)) handed.Add(job.Payload);
         handed.ShouldBe(["1", "2"]);
-        (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-b", 10, Now, Lease))).Select(j => j.Payload).ShouldBe(["3"]);
+        // Room again, but "4" must not start before "3", which waits for a claim.
+        await Queue("4");
+        local.TryTake(Now, TimeSpan.FromSeconds(1), out _).ShouldBeFalse();
+        (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "runner-a", 10, Now, Lease))).Select(j => j.Payload).ShouldBe(["3", "4"], ignoreOrder: true);
+
+        local.Drained();
+        await Queue("5");
+        local.TryTake(Now, TimeSpan.FromSeconds(1), out var fifth).ShouldBeTrue();
+        fifth.Payload.ShouldBe("5");
     }
 }
 
