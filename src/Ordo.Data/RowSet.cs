@@ -46,10 +46,12 @@ public sealed class RowSet(params RowColumn[] columns)
         return results;
     }
 
-    /// <summary>As <see cref="QueryAsync{T}"/>, for statements that return nothing.</summary>
-    public async Task ExecuteAsync(DbSession s, string alias, Func<string, string> sql, params (string Name, object? Value)[] parameters)
+    /// <summary>As <see cref="QueryAsync{T}"/>, for statements that return nothing; answers the rows they affected in all.</summary>
+    public async Task<int> ExecuteAsync(DbSession s, string alias, Func<string, string> sql, params (string Name, object? Value)[] parameters)
     {
-        foreach (var (source, own) in Statements(s, alias)) await s.ExecuteAsync(sql(source), [.. own, .. parameters]);
+        var affected = 0;
+        foreach (var (source, own) in Statements(s, alias)) affected += await s.ExecuteAsync(sql(source), [.. own, .. parameters]);
+        return affected;
     }
 
     private IEnumerable<(string Source, (string, object?)[] Parameters)> Statements(DbSession s, string alias)

@@ -43,14 +43,6 @@ public sealed record InboxMark(long Id, string Status, string? Errors, string? O
 /// </summary>
 public static class InboxStore
 {
-    public static Task<long> AddAsync(DbSession s, string source, string payload, DateTimeOffset now, string? platform = null, string? shopCode = null, string? platformOrderId = null) =>
-        s.ScalarAsync<long>(
-            """
-            INSERT INTO inbox (received_at, source, platform, shop_code, platform_order_id, payload, status, attempts)
-            VALUES (@now, @source, @platform, @shop, @poid, @payload, 'received', 0) RETURNING id
-            """,
-            ("now", now), ("source", source), ("platform", platform), ("shop", shopCode), ("poid", platformOrderId), ("payload", payload));
-
     /// <summary>Adds many canonical payloads; returns their ids in input order.</summary>
     public static Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<(string Source, string Payload)> payloads, DateTimeOffset now) =>
         AddManyAsync(s, payloads.Select(p => new NewInboxItem(p.Source, p.Payload)).ToList(), now);

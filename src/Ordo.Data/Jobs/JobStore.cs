@@ -126,19 +126,16 @@ public static class JobStore
             """,
             Map, ("owner", owner), ("until", now + lease), ("now", now), ("count", count));
 
-    /// <summary>Marks a claimed job done. Only the lease owner can; a job whose lease was taken over is left alone.</summary>
-    public static Task<int> CompleteAsync(DbSession s, long id, string owner, DateTimeOffset now) =>
-        s.ExecuteAsync(
-            "UPDATE jobs SET status = 'done', finished_at = @now, lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = @id AND lease_owner = @owner AND status = 'pending'",
-            ("now", now), ("id", id), ("owner", owner));
+    /// <summary>Marks a claimed job done. Only the lease owner can; a job whose lease was taken over is left alone. Answers 1 if it was marked.</summary>
+    public static Task<int> CompleteAsync(DbSession s, long id, string owner, DateTimeOffset now) => CompleteManyAsync(s, [(id, now)], owner);
 
-    /// <summary>Marks many claimed jobs done with one statement (a few on SQLite); as <see cref="CompleteAsync"/>, only those still leased to <paramref name="owner"/>.</summary>
-    public static async Task CompleteManyAsync(DbSession s, IReadOnlyList<(long Id, DateTimeOffset At)> jobs, string owner)
+    /// <summary>Marks many claimed jobs done with one statement (a few on SQLite), each as <see cref="CompleteAsync"/>; answers how many were marked.</summary>
+    public static async Task<int> CompleteManyAsync(DbSession s, IReadOnlyList<(long Id, DateTimeOffset At)> jobs, string owner)
     {
-        if (jobs.Count == 0) return;
+        if (jobs.Count == 0) return 0;
         var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("finished_at", ColumnType.Instant));
         foreach (var (id, at) in jobs) rows.Add(id, at);
-        await rows.ExecuteAsync(s, "d", source =>
+        return await rows.ExecuteAsync(s, "d", source =>
             $"""
             UPDATE jobs SET status = 'done', finished_at = d.finished_at, lease_owner = NULL, lease_until = NULL, last_error = NULL
             FROM {source} WHERE jobs.id = d.id AND jobs.lease_owner = @owner AND jobs.status = 'pending'

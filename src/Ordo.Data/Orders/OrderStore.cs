@@ -169,9 +169,6 @@ public static class OrderStore
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public static Task<StoredOrderEvent?> EventAsync(DbSession s, long eventId) =>
-        s.SingleOrDefaultAsync("SELECT * FROM order_events WHERE id = @id", MapEvent, ("id", eventId));
-
     public static async Task<OrderPage> ListAsync(DbSession s, OrderQuery q)
     {
         var where = new List<string>();

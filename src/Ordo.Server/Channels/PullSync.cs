@@ -5,7 +5,6 @@ using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Catalogue;
 using Ordo.Data.Channels;
-using Ordo.Data.Inbox;
 using Ordo.Data.Jobs;
 using Ordo.Server.Configuration;
 using Ordo.Server.Features.Orders;

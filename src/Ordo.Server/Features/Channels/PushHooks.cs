@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Ordo.Core.Channels;
 using Ordo.Core.Orders;
 using Ordo.Data;
-using Ordo.Data.Catalogue;
 using Ordo.Data.Channels;
 using Ordo.Server.Channels;
 using Ordo.Server.Security;
@@ -22,7 +21,7 @@ public static partial class PushHooks
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/hooks/{platform}/{shopCode}", async (string platform, string shopCode, HttpContext http, OrdoDatabase db,
+        app.MapPost("/hooks/{platform}/{shopCode}", async (string platform, string shopCode, HttpContext http,
             SecretBox secrets, ChannelRegistry channels, ShopDirectory shops, PushReceiver receiver, ILoggerFactory logs, CancellationToken ct) =>
         {
             var body = await ReadBodyAsync(http.Request, ct);
