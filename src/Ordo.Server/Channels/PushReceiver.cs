@@ -51,43 +51,19 @@ public sealed class PushReceiver(OrdoDatabase database, OrderIntake intake, Time
             // Full orders go through intake, which is idempotent per order: a repeat never duplicates nor rolls back.
             await intake.SubmitNativeAsync(shop, withOrder.Select(m => m.Order!.Value.GetRawText()).ToList(), origin.Source,
                 new Actor(ActorKind.Channel, origin.Platform), ct);
-        var pending = new PendingPush(origin, shop, body, messages, messages.Where(m => m.Order is null).ToList(),
-            new TaskCompletionSource<PushReceipt>(TaskCreationOptions.RunContinuationsAsynchronously));
-        Pushes.Add(pending);
-        // A cancelled caller stops waiting; its push, already queued, is still kept (or not) with its group.
-        return await pending.Done.Task.WaitAsync(ct);
+        return await Pushes.WriteAsync(new PendingPush(origin, shop, body, messages, messages.Where(m => m.Order is null).ToList()), ct);
     }
 
-    private sealed record PendingPush(PushOrigin Origin, Shop Shop, byte[] Body, IReadOnlyList<PushMessage> Messages,
-        IReadOnlyList<PushMessage> IdsOnly, TaskCompletionSource<PushReceipt> Done);
+    private sealed record PendingPush(PushOrigin Origin, Shop Shop, byte[] Body, IReadOnlyList<PushMessage> Messages, IReadOnlyList<PushMessage> IdsOnly);
 
     // The pushes of the moment are kept together, set-wise: one statement per table for the whole group, not five per
     // push. On PostgreSQL every statement is a round trip, and on a busy two-core machine each round trip waits for
     // both processes to be scheduled: a group of 64 pushes went from 320 round trips to 5.
-    private GroupedWork<PendingPush>? _pushes;
-    private GroupedWork<PendingPush> Pushes => LazyInitializer.EnsureInitialized(ref _pushes,
-        () => new(MaxGroup, database.Provider == DatabaseProvider.Postgres ? 2 : 1, KeepAsync));
-    private const int MaxGroup = 128;
+    private GroupCommit<PendingPush, PushReceipt>? _pushes;
+    private GroupCommit<PendingPush, PushReceipt> Pushes =>
+        LazyInitializer.EnsureInitialized(ref _pushes, () => new(database, maxGroup: 128, postgresWriters: 2, KeepGroupAsync));
 
-    /// <summary>Keeps a group in one transaction and answers each caller; if the group fails, each push is kept alone.</summary>
-    private async Task KeepAsync(List<PendingPush> group)
-    {
-        try
-        {
-            var receipts = await database.WriteAsync(s => KeepGroupAsync(s, group), CancellationToken.None);
-            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(receipts[i]);
-        }
-        catch (Exception) when (group.Count > 1)
-        {
-            foreach (var push in group) await KeepAsync([push]);
-        }
-        catch (Exception ex)
-        {
-            group[0].Done.TrySetException(ex);
-        }
-    }
-
-    private async Task<PushReceipt[]> KeepGroupAsync(DbSession s, List<PendingPush> group)
+    private async Task<IReadOnlyList<PushReceipt>> KeepGroupAsync(DbSession s, IReadOnlyList<PendingPush> group)
     {
         var now = clock.GetUtcNow();
         // A message repeated within the group is claimed by its first push only.

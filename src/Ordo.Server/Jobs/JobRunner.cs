@@ -120,34 +120,19 @@ public sealed partial class JobRunner(
 
     private static readonly TimeSpan MaxClaimDelay = TimeSpan.FromMilliseconds(20);
 
-    private sealed record Outcome(Job Job, Func<DbSession, Task>? Record, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt, TaskCompletionSource Done);
+    private sealed record Outcome(Job Job, Func<DbSession, Task>? Record, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt);
 
-    private GroupedWork<Outcome>? _outcomes;
-    private GroupedWork<Outcome> Outcomes => LazyInitializer.EnsureInitialized(ref _outcomes,
-        () => new(64, database.Provider == DatabaseProvider.Postgres ? 2 : 1, RecordOutcomesAsync));
+    private GroupCommit<Outcome, bool>? _outcomes;
+    private GroupCommit<Outcome, bool> Outcomes =>
+        LazyInitializer.EnsureInitialized(ref _outcomes, () => new(database, maxGroup: 64, postgresWriters: 2, RecordOutcomesAsync));
 
-    /// <summary>Commits a group of outcomes in one transaction; if it fails, each alone, so one bad record fails only its own job's.</summary>
-    private async Task RecordOutcomesAsync(List<Outcome> group)
+    private async Task<IReadOnlyList<bool>> RecordOutcomesAsync(DbSession s, IReadOnlyList<Outcome> group)
     {
-        try
-        {
-            await database.WriteAsync(async s =>
-            {
-                foreach (var o in group)
-                    if (o.Record is not null) await o.Record(s);
-                await JobStore.CompleteManyAsync(s, group.Where(o => o.Error is null).Select(o => (o.Job.Id, o.At)).ToList(), _owner);
-                foreach (var o in group.Where(o => o.Error is not null)) await JobStore.FailAsync(s, o.Job.Id, _owner, o.Error!, o.At, o.RetryAt);
-            }, CancellationToken.None);
-            foreach (var o in group) o.Done.TrySetResult();
-        }
-        catch (Exception) when (group.Count > 1)
-        {
-            foreach (var o in group) await RecordOutcomesAsync([o]);
-        }
-        catch (Exception ex)
-        {
-            group[0].Done.TrySetException(ex);
-        }
+        foreach (var o in group)
+            if (o.Record is not null) await o.Record(s);
+        await JobStore.CompleteManyAsync(s, group.Where(o => o.Error is null).Select(o => (o.Job.Id, o.At)).ToList(), _owner);
+        foreach (var o in group.Where(o => o.Error is not null)) await JobStore.FailAsync(s, o.Job.Id, _owner, o.Error!, o.At, o.RetryAt);
+        return new bool[group.Count];
     }
 
     /// <summary>Runs a job; a failure to record its outcome (database unreachable) is logged, and its lease lets another run take it.</summary>
@@ -177,9 +162,7 @@ public sealed partial class JobRunner(
             : (DateTimeOffset?)null;
         // Outcomes of runs that finish together are committed together, the completions with one statement: a busy
         // queue (a fetch and a webhook per pushed order) is otherwise limited by a transaction, or a statement, per job.
-        var outcome = new Outcome(job, result.Record, error, now, retryAt, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        Outcomes.Add(outcome);
-        await outcome.Done.Task;
+        await Outcomes.WriteAsync(new Outcome(job, result.Record, error, now, retryAt));
         if (error is not null && retryAt is null)
         {
             LogGaveUp(job.Id, job.Kind, job.Attempts, error);
