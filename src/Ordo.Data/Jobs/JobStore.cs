@@ -73,17 +73,11 @@ public static class JobStore
     public static async Task EnqueueManyAsync(DbSession s, IReadOnlyList<NewJob> jobs, DateTimeOffset now, bool runHere = false)
     {
         if (jobs.Count == 0) return;
-        var local = runHere && s.Database.LocalJobs is { } l && l.TryAccept() ? l : null;
-        var rows = new RowSet([.. JobRow, new("here", ColumnType.Integer)]);
-        // Within one statement a row does not see the rows inserted before it, so only the first job of each key in the
-        // batch may be leased here; the others wait for it through the claim, as the ordering key requires.
-        var firstOfKey = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var j in jobs)
-            rows.Add(j.Kind, j.OrderingKey, j.Payload, j.DueAt, j.MaxAttempts,
-                local is not null && j.DueAt <= now && (j.OrderingKey is null || firstOfKey.Add(j.OrderingKey)) ? 1 : 0);
-        if (local is null)
+        if (!runHere || s.Database.LocalJobs is not { } local || !local.TryAccept())
         {
-            await rows.ExecuteAsync(s, "j", source =>
+            var queued = new RowSet(JobRow);
+            foreach (var j in jobs) queued.Add(j.Kind, j.OrderingKey, j.Payload, j.DueAt, j.MaxAttempts);
+            await queued.ExecuteAsync(s, "j", source =>
                 $"""
                 INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at)
                 SELECT kind, ordering_key, payload, 'pending', due_at, 0, max_attempts, @now FROM {source} ORDER BY ord
@@ -91,6 +85,12 @@ public static class JobStore
             s.AfterCommit(JobSignal.Notify);
             return;
         }
+        var rows = new RowSet([.. JobRow, new("here", ColumnType.Integer)]);
+        // Within one statement a row does not see the rows inserted before it, so only the first job of each key in the
+        // batch may be leased here; the others wait for it through the claim, as the ordering key requires.
+        var firstOfKey = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var j in jobs)
+            rows.Add(j.Kind, j.OrderingKey, j.Payload, j.DueAt, j.MaxAttempts, j.DueAt <= now && (j.OrderingKey is null || firstOfKey.Add(j.OrderingKey)) ? 1 : 0);
         // A job is leased here only if no earlier job of its key is pending (committed before this statement began;
         // writers of one order's jobs hold that order's row lock, so an earlier job of the key is always seen).
         var until = now + local.Lease;
