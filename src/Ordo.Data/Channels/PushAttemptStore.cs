@@ -15,15 +15,15 @@ public sealed record PushAttempt(
     long Id, DateTimeOffset ReceivedAt, string Platform, string ShopCode, string Outcome, string? Reason, int MessageCount,
     string BodySha256, string BodyExcerpt, string? RemoteAddress);
 
+/// <summary>A push to record: the hash is of the whole body, the excerpt is cut to <see cref="PushAttemptStore.ExcerptLength"/>.</summary>
+public sealed record NewPushAttempt(string Platform, string ShopCode, string Outcome, string? Reason, int MessageCount, string BodySha256,
+    string BodyExcerpt, string? RemoteAddress);
+
 /// <summary>
 /// Every push that reached <c>/hooks/…</c>, authentic or not: when a platform says it pushed and Ordo shows nothing,
 /// this is where to look. Only an excerpt of the body is kept (with its hash): an unauthenticated request must not be
 /// able to fill the database.
 /// </summary>
-/// <summary>A push to record: the hash is of the whole body, the excerpt is cut to <see cref="PushAttemptStore.ExcerptLength"/>.</summary>
-public sealed record NewPushAttempt(string Platform, string ShopCode, string Outcome, string? Reason, int MessageCount, string BodySha256,
-    string BodyExcerpt, string? RemoteAddress);
-
 public static class PushAttemptStore
 {
     public const int ExcerptLength = 2000;

@@ -13,6 +13,9 @@ public sealed record Job(
 
 public sealed record JobQueueStats(long Pending, long Due, TimeSpan OldestDueAge, long Failed);
 
+/// <summary>A job to queue: due at <c>DueAt</c>, given up after <c>MaxAttempts</c>, run after the earlier pending jobs of its <c>OrderingKey</c>.</summary>
+public sealed record NewJob(string Kind, string Payload, DateTimeOffset DueAt, int MaxAttempts, string? OrderingKey);
+
 /// <summary>
 /// Database-backed jobs: rows with a due time, claimed with a lease so that a crashed worker's jobs are taken again
 /// once the lease runs out. On PostgreSQL several Ordo instances claim concurrently with <c>FOR UPDATE SKIP LOCKED</c>;
@@ -20,8 +23,6 @@ public sealed record JobQueueStats(long Pending, long Due, TimeSpan OldestDueAge
 /// id order (used for per-order, per-subscriber webhook order): a job is claimable only when no earlier pending job
 /// has the same key.
 /// </summary>
-public sealed record NewJob(string Kind, string Payload, DateTimeOffset DueAt, int MaxAttempts, string? OrderingKey);
-
 public static class JobStore
 {
     public static async Task<long> EnqueueAsync(DbSession s, string kind, string payload, DateTimeOffset dueAt, DateTimeOffset now, int maxAttempts, string? orderingKey = null)
