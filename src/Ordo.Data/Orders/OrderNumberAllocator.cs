@@ -86,9 +86,11 @@ public sealed class OrderNumberAllocator(OrdoDatabase database, TimeProvider clo
                 // Drop blocks of past days; they are never used again.
                 foreach (var stale in _blocks.Keys.Where(k => k.Day != key.Item2).ToList()) _blocks.Remove(stale);
                 foreach (var stale in _returned.Keys.Where(k => k.Day != key.Item2).ToList()) _returned.Remove(stale);
+                // Taken before the lock is let go: callers served from memory (they do not wait for a refill) would
+                // otherwise take numbers from the fresh block first, and leave it short of what it was sized for.
+                if (!TakeFromMemory(key, date, count, taken))
+                    throw new InvalidOperationException($"a fresh block of {size} order numbers did not cover {count} numbers");
             }
-            if (!TakeFromMemory(key, date, count, taken))
-                throw new InvalidOperationException($"a fresh block of {size} order numbers did not cover {count} numbers");
             return taken;
         }
         catch
