@@ -12,7 +12,11 @@ public static class Migrator
 {
     private const long AdvisoryLockKey = 0x4F52444F_4D494752; // "ORDOMIGR"
 
-    public static async Task<IReadOnlyList<string>> MigrateAsync(OrdoDatabase database, TimeProvider clock, CancellationToken ct = default)
+    /// <summary>
+    /// Applies the scripts not yet applied; with <paramref name="upTo"/>, only those up to that version (e.g.
+    /// <c>0004_push_feeds</c>), which makes a database as an earlier Ordo left it, to test upgrades.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(OrdoDatabase database, TimeProvider clock, CancellationToken ct = default, string? upTo = null)
     {
         var folder = database.Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite";
         var assembly = typeof(Migrator).Assembly;
@@ -20,7 +24,9 @@ public static class Migrator
             .Where(n => n.Contains($".Migrations.{folder}.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n => (Resource: n, Name: n[(n.IndexOf($".{folder}.", StringComparison.Ordinal) + folder.Length + 2)..^4]))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .Where(s => upTo is null || string.CompareOrdinal(s.Name, upTo) <= 0)
             .ToList();
+        if (upTo is not null && scripts.All(s => s.Name != upTo)) throw new ArgumentException($"no migration is named '{upTo}'", nameof(upTo));
 
         var applied = new List<string>();
         await database.WriteAsync(async s =>
