@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace Ordo.Data;
 
@@ -75,15 +76,16 @@ public sealed class OrdoDatabase : IAsyncDisposable
     // SQLite has one writer at a time, so Ordo keeps exactly one writing connection open for the life of the process,
     // used only under _sqliteWriter, with its settings applied once.
     private SqliteConnection? _sqliteWriterConnection;
-    // Its commands, kept from one transaction to the next: preparing a statement costs SQLite about as much as running
+    // Its statements, kept from one transaction to the next: preparing a statement costs SQLite about as much as running
     // a small one, and the writer runs the same few hundred statements all day.
-    private readonly Dictionary<string, DbCommand> _sqliteWriterCommands = new(StringComparer.Ordinal);
+    private SqliteStatements? _sqliteWriterStatements;
 
     private async Task<DbConnection> WriterConnectionAsync(CancellationToken ct)
     {
         if (_sqliteWriterConnection is { State: System.Data.ConnectionState.Open } open) return open;
-        foreach (var stale in _sqliteWriterCommands.Values) stale.Dispose();
-        _sqliteWriterCommands.Clear();
+        _sqliteWriterStatements?.Dispose();
+        _sqliteWriterStatements = null;
+        if (_sqliteWriterConnection is not null) await _sqliteWriterConnection.DisposeAsync();
         var connection = new SqliteConnection(_sqlite);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
@@ -91,6 +93,7 @@ public sealed class OrdoDatabase : IAsyncDisposable
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(ct);
         _sqliteWriterConnection = connection;
+        _sqliteWriterStatements = new SqliteStatements(connection);
         return connection;
     }
 
@@ -107,7 +110,7 @@ public sealed class OrdoDatabase : IAsyncDisposable
                 {
                     var connection = Provider == DatabaseProvider.Sqlite ? await WriterConnectionAsync(ct) : pooled = await OpenAsync(ct);
                     await using var transaction = await connection.BeginTransactionAsync(ct);
-                    var session = new DbSession(this, connection, transaction, pooled is null ? _sqliteWriterCommands : null);
+                    var session = new DbSession(this, connection, transaction, sqliteStatements: pooled is null ? _sqliteWriterStatements : null);
                     try
                     {
                         var result = await work(session);
@@ -146,21 +149,26 @@ public sealed class OrdoDatabase : IAsyncDisposable
         finally { session.DisposeCommands(); }
     }
 
-    // SQLite readers are kept open with their commands, like the writer: reads are most of the statements Ordo runs
+    // SQLite readers are kept open with their statements, like the writer: reads are most of the statements Ordo runs
     // (a shop looked up per push, the order list), and opening a connection and preparing its statements again each
     // time cost more than the reads themselves. Between reads a connection holds no snapshot (no open transaction).
-    private sealed record SqliteReader(SqliteConnection Connection, Dictionary<string, DbCommand> Commands);
+    private sealed record SqliteReader(SqliteConnection Connection, SqliteStatements Statements);
     private readonly System.Collections.Concurrent.ConcurrentQueue<SqliteReader> _sqliteReaders = new();
     private const int MaxIdleSqliteReaders = 16;
 
     private async Task<T> ReadSqliteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
     {
         if (!_sqliteReaders.TryDequeue(out var reader))
-            reader = new SqliteReader((SqliteConnection)await OpenAsync(ct), new Dictionary<string, DbCommand>(StringComparer.Ordinal));
+        {
+            var connection = (SqliteConnection)await OpenAsync(ct);
+            reader = new SqliteReader(connection, new SqliteStatements(connection));
+            // Statements run through SQLitePCLRaw, so SQLite's own busy handler waits out a lock (rare for WAL readers).
+            raw.sqlite3_busy_timeout(connection.Handle, 30_000);
+        }
         var reusable = false;
         try
         {
-            var result = await work(new DbSession(this, reader.Connection, null, reader.Commands));
+            var result = await work(new DbSession(this, reader.Connection, null, sqliteStatements: reader.Statements));
             reusable = reader.Connection.State == System.Data.ConnectionState.Open;
             return result;
         }
@@ -174,14 +182,14 @@ public sealed class OrdoDatabase : IAsyncDisposable
 
     private static async ValueTask CloseAsync(SqliteReader reader)
     {
-        foreach (var command in reader.Commands.Values) command.Dispose();
+        reader.Statements.Dispose();
         await reader.Connection.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        foreach (var command in _sqliteWriterCommands.Values) command.Dispose();
+        _sqliteWriterStatements?.Dispose();
         while (_sqliteReaders.TryDequeue(out var reader)) await CloseAsync(reader);
         if (_sqliteWriterConnection is not null) await _sqliteWriterConnection.DisposeAsync();
         if (_sqlite is not null) SqliteConnection.ClearAllPools();
@@ -203,16 +211,35 @@ public sealed class OrdoDatabase : IAsyncDisposable
 
     internal DateTimeOffset ReadInstant(DbDataReader reader, int ordinal) => Provider == DatabaseProvider.Postgres
         ? new DateTimeOffset(DateTime.SpecifyKind(reader.GetFieldValue<DateTime>(ordinal), DateTimeKind.Utc))
-        : DateTimeOffset.ParseExact(reader.GetString(ordinal), SqliteInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        : ParseSqliteInstant(reader.GetString(ordinal));
+
+    internal static DateTimeOffset ParseSqliteInstant(string text) =>
+        DateTimeOffset.ParseExact(text, SqliteInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 }
 
 /// <summary>One connection (and, for writes, one transaction) with small helpers for parameterised SQL.</summary>
-public sealed class DbSession(OrdoDatabase database, DbConnection connection, DbTransaction? transaction,
-    Dictionary<string, DbCommand>? connectionCommands = null)
+public sealed class DbSession
 {
+    private readonly DbConnection connection;
+    private readonly DbTransaction? transaction;
+
+    internal DbSession(OrdoDatabase database, DbConnection connection, DbTransaction? transaction, SqliteStatements? sqliteStatements = null)
+    {
+        Database = database;
+        this.connection = connection;
+        this.transaction = transaction;
+        // On SQLite every statement runs through the connection's SqliteStatements (prepared once, bound by position);
+        // a session on a connection that keeps none has its own for its lifetime.
+        _ownsSqliteStatements = sqliteStatements is null && connection is SqliteConnection;
+        _sqlite = sqliteStatements ?? (connection is SqliteConnection sqlite ? new SqliteStatements(sqlite) : null);
+    }
+
+    private readonly SqliteStatements? _sqlite;
+    private readonly bool _ownsSqliteStatements;
+
     private List<Action>? _afterCommit;
 
-    public OrdoDatabase Database { get; } = database;
+    public OrdoDatabase Database { get; }
     public DatabaseProvider Provider => Database.Provider;
     public bool IsPostgres => Provider == DatabaseProvider.Postgres;
 
@@ -228,23 +255,21 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     internal void RunAfterCommit() => _afterCommit?.ForEach(a => a());
 
-    // Commands are kept per SQL text for the life of the session, or of the connection when it lives on (SQLite's
-    // connections): a statement run for every order of a batch is prepared once (SQLite keeps the prepared statement on the
-    // command; Npgsql auto-prepares on the connection).
-    private readonly Dictionary<string, DbCommand> _commands = connectionCommands ?? new(StringComparer.Ordinal);
-    private readonly int _maxCommands = connectionCommands is null ? 64 : 512;
+    // PostgreSQL commands are kept per SQL text for the life of the session: a statement run for every order of a
+    // batch is built once (Npgsql prepares it on the connection).
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private const int MaxCommands = 64;
 
-    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    private DbCommand Command(string sql, (string Name, object? Value)[] parameters)
     {
         if (_commands.TryGetValue(sql, out var cached) && cached.Parameters.Count == parameters.Length)
         {
             cached.Transaction = transaction;
-            // The same SQL passes its parameters in the same order: set them by position (a lookup by name is a
-            // linear scan in Microsoft.Data.Sqlite, quadratic for a multi-row statement).
+            // The same SQL passes its parameters in the same order: set them by position, not by a lookup per name.
             for (var i = 0; i < parameters.Length; i++)
             {
                 var p = cached.Parameters[i];
-                if (!p.ParameterName.EndsWith(parameters[i].Name, StringComparison.Ordinal)) p = cached.Parameters[ParameterName(parameters[i].Name)];
+                if (p.ParameterName != parameters[i].Name) p = cached.Parameters[parameters[i].Name];
                 p.Value = Database.ToDb(parameters[i].Value);
             }
             return cached;
@@ -255,17 +280,13 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
         foreach (var (name, value) in parameters)
         {
             var p = command.CreateParameter();
-            p.ParameterName = ParameterName(name);
+            p.ParameterName = name;
             p.Value = Database.ToDb(value);
             command.Parameters.Add(p);
         }
-        if (!_commands.ContainsKey(sql) && _commands.Count < _maxCommands) _commands[sql] = command;
+        if (!_commands.ContainsKey(sql) && _commands.Count < MaxCommands) _commands[sql] = command;
         return command;
     }
-
-    // Microsoft.Data.Sqlite looks a name up as given and then with each prefix; giving the prefix saves the failed
-    // lookups, each a scan of the statement's parameters.
-    private string ParameterName(string name) => IsPostgres || name.StartsWith('@') ? name : "@" + name;
 
     private void Release(DbCommand command)
     {
@@ -274,13 +295,14 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     internal void DisposeCommands()
     {
-        if (connectionCommands is not null) return;   // they live on with their connection
+        if (_ownsSqliteStatements) _sqlite!.Dispose();
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
     }
 
     public async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
     {
+        if (_sqlite is not null) return _sqlite.Run(Database, sql, parameters, null);
         var command = Command(sql, parameters);
         try { return await command.ExecuteNonQueryAsync(); }
         finally { Release(command); }
@@ -288,16 +310,34 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string, object?)[] parameters)
     {
-        var command = Command(sql, parameters);
-        object? value;
-        try { value = await command.ExecuteScalarAsync(); }
-        finally { Release(command); }
+        object? value = null;
+        if (_sqlite is not null)
+        {
+            var first = true;
+            _sqlite.Run(Database, sql, parameters, row =>
+            {
+                if (first) value = row.Value(0);
+                first = false;
+            });
+        }
+        else
+        {
+            var command = Command(sql, parameters);
+            try { value = await command.ExecuteScalarAsync(); }
+            finally { Release(command); }
+        }
         if (value is null or DBNull) return default;
         return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), CultureInfo.InvariantCulture);
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<Row, T> map, params (string, object?)[] parameters)
     {
+        if (_sqlite is not null)
+        {
+            var rows = new List<T>();
+            _sqlite.Run(Database, sql, parameters, row => rows.Add(map(row)));
+            return rows;
+        }
         var command = Command(sql, parameters);
         try
         {
@@ -315,30 +355,76 @@ public sealed class DbSession(OrdoDatabase database, DbConnection connection, Db
 }
 
 /// <summary>Typed access to the current row by column name, converting provider types (instants, booleans).</summary>
-public sealed class Row(OrdoDatabase database, DbDataReader reader)
+public sealed class Row
 {
+    private readonly OrdoDatabase _database;
+    private readonly DbDataReader? _reader;
+    private readonly sqlite3_stmt? _sqlite;
+
+    internal Row(OrdoDatabase database, DbDataReader reader) => (_database, _reader) = (database, reader);
+
+    /// <summary>The current row of a SQLite statement run through <see cref="SqliteStatements"/>.</summary>
+    internal Row(OrdoDatabase database, sqlite3_stmt statement) => (_database, _sqlite) = (database, statement);
+
     // Column positions by name, read once per result: Microsoft.Data.Sqlite's GetOrdinal asks SQLite for every
     // column's name on each call, which made mapping a wide row cost more than reading it.
     private Dictionary<string, int>? _ordinals;
+
+    private int FieldCount => _reader?.FieldCount ?? raw.sqlite3_column_count(_sqlite!);
 
     private int Ordinal(string column)
     {
         if (_ordinals is null)
         {
-            _ordinals = new Dictionary<string, int>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < reader.FieldCount; i++) _ordinals.TryAdd(reader.GetName(i), i);
+            _ordinals = new Dictionary<string, int>(FieldCount, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < FieldCount; i++)
+                _ordinals.TryAdd(_reader is not null ? _reader.GetName(i) : raw.sqlite3_column_name(_sqlite!, i).utf8_to_string(), i);
         }
-        return _ordinals.TryGetValue(column, out var ordinal) ? ordinal : reader.GetOrdinal(column);   // the provider names a missing column
+        if (_ordinals.TryGetValue(column, out var ordinal)) return ordinal;
+        if (_reader is not null) return _reader.GetOrdinal(column);   // the provider names a missing column
+        throw new IndexOutOfRangeException($"the result has no column '{column}'");
     }
-    public bool IsNull(string column) => reader.IsDBNull(Ordinal(column));
-    public string String(string column) => reader.GetString(Ordinal(column));
+
+    private bool IsNull(int ordinal) => _reader?.IsDBNull(ordinal) ?? raw.sqlite3_column_type(_sqlite!, ordinal) == raw.SQLITE_NULL;
+    private string Text(int ordinal) => _reader is not null ? _reader.GetString(ordinal) : raw.sqlite3_column_text(_sqlite!, ordinal).utf8_to_string();
+    private long Integer(int ordinal) => _reader is not null
+        ? Convert.ToInt64(_reader.GetValue(ordinal), CultureInfo.InvariantCulture)
+        : raw.sqlite3_column_type(_sqlite!, ordinal) == raw.SQLITE_INTEGER
+            ? raw.sqlite3_column_int64(_sqlite!, ordinal)
+            : Convert.ToInt64(Value(ordinal), CultureInfo.InvariantCulture);
+
+    /// <summary>The value of a column as the provider returns it (SQLite: long, double, string, byte[] or null).</summary>
+    internal object? Value(int ordinal)
+    {
+        if (_reader is not null) return _reader.IsDBNull(ordinal) ? null : _reader.GetValue(ordinal);
+        return raw.sqlite3_column_type(_sqlite!, ordinal) switch
+        {
+            raw.SQLITE_INTEGER => raw.sqlite3_column_int64(_sqlite!, ordinal),
+            raw.SQLITE_FLOAT => raw.sqlite3_column_double(_sqlite!, ordinal),
+            raw.SQLITE_TEXT => raw.sqlite3_column_text(_sqlite!, ordinal).utf8_to_string(),
+            raw.SQLITE_BLOB => raw.sqlite3_column_blob(_sqlite!, ordinal).ToArray(),
+            _ => null,
+        };
+    }
+
+    public bool IsNull(string column) => IsNull(Ordinal(column));
+    public string String(string column)
+    {
+        var ordinal = Ordinal(column);
+        if (_sqlite is not null && IsNull(ordinal)) throw new InvalidCastException($"column '{column}' is null");
+        return Text(ordinal);
+    }
     public string? StringOrNull(string column) => IsNull(column) ? null : String(column);
-    public long Long(string column) => Convert.ToInt64(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
+    public long Long(string column) => Integer(Ordinal(column));
     public long? LongOrNull(string column) => IsNull(column) ? null : Long(column);
-    public int Int(string column) => Convert.ToInt32(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
+    public int Int(string column) => checked((int)Integer(Ordinal(column)));
     public int? IntOrNull(string column) => IsNull(column) ? null : Int(column);
-    public bool Bool(string column) => Convert.ToBoolean(reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture);
-    public DateTimeOffset Instant(string column) => database.ReadInstant(reader, Ordinal(column));
+    public bool Bool(string column) => _reader is not null
+        ? Convert.ToBoolean(_reader.GetValue(Ordinal(column)), CultureInfo.InvariantCulture)
+        : Integer(Ordinal(column)) != 0;
+    public DateTimeOffset Instant(string column) => _reader is not null
+        ? _database.ReadInstant(_reader, Ordinal(column))
+        : OrdoDatabase.ParseSqliteInstant(String(column));
     public DateTimeOffset? InstantOrNull(string column) => IsNull(column) ? null : Instant(column);
     public T Enum<T>(string column) where T : struct, Enum => System.Enum.Parse<T>(String(column));
 }
