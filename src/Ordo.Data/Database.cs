@@ -100,39 +100,67 @@ public sealed class OrdoDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction and commits it. The work may run more than once on PostgreSQL (retry on serialization failure), so it must not have side effects outside the database.</summary>
     public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct = default)
     {
-        if (Provider == DatabaseProvider.Sqlite) await _sqliteWriter.WaitAsync(ct);
-        try
+        if (Provider == DatabaseProvider.Sqlite) return await WriteSqliteAsync(work, ct);
+        for (var attempt = 1; ; attempt++)
         {
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                DbConnection? pooled = null;
+                await using var connection = await OpenAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var session = new DbSession(this, connection, transaction);
                 try
                 {
-                    var connection = Provider == DatabaseProvider.Sqlite ? await WriterConnectionAsync(ct) : pooled = await OpenAsync(ct);
-                    await using var transaction = await connection.BeginTransactionAsync(ct);
-                    var session = new DbSession(this, connection, transaction, sqliteStatements: pooled is null ? _sqliteWriterStatements : null);
-                    try
+                    var result = await work(session);
+                    await transaction.CommitAsync(ct);
+                    session.RunAfterCommit();
+                    return result;
+                }
+                finally { session.DisposeCommands(); }
+            }
+            catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+            {
+                await Task.Delay(Random.Shared.Next(5, 50) * attempt, ct);
+            }
+        }
+    }
+
+    // The SQLite writer's transactions are begun and ended by statements kept prepared like the others (a
+    // SqliteTransaction prepares its BEGIN and COMMIT again each time). BEGIN IMMEDIATE takes the write lock at once.
+    private async Task<T> WriteSqliteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        await _sqliteWriter.WaitAsync(ct);
+        try
+        {
+            var connection = await WriterConnectionAsync(ct);
+            var statements = _sqliteWriterStatements!;
+            statements.Run(this, "BEGIN IMMEDIATE", [], null);
+            var committed = false;
+            try
+            {
+                var session = new DbSession(this, connection, null, statements);
+                var result = await work(session);
+                statements.Run(this, "COMMIT", [], null);
+                committed = true;
+                session.RunAfterCommit();
+                return result;
+            }
+            finally
+            {
+                if (!committed && statements.InTransaction)
+                {
+                    try { statements.Run(this, "ROLLBACK", [], null); }
+                    catch (SqliteException)
                     {
-                        var result = await work(session);
-                        await transaction.CommitAsync(ct);
-                        session.RunAfterCommit();
-                        return result;
+                        // A connection that cannot roll back is not trusted again (nor pooled): the next write opens a new one.
+                        SqliteConnection.ClearPool((SqliteConnection)connection);
+                        connection.Close();
                     }
-                    finally { session.DisposeCommands(); }
-                }
-                catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
-                {
-                    await Task.Delay(Random.Shared.Next(5, 50) * attempt, ct);
-                }
-                finally
-                {
-                    if (pooled is not null) await pooled.DisposeAsync();
                 }
             }
         }
         finally
         {
-            if (Provider == DatabaseProvider.Sqlite) _sqliteWriter.Release();
+            _sqliteWriter.Release();
         }
     }
 

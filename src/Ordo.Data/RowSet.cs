@@ -10,16 +10,16 @@ public sealed record RowColumn(string Name, ColumnType Type);
 /// Many rows passed to a statement as a table (<c>… FROM {rows} …</c>), so that writing N rows costs few statements.
 /// On PostgreSQL, where every statement is a round trip, all rows go in one statement with a constant text: one typed
 /// array per column, expanded with <c>unnest</c> (a multi-row <c>VALUES</c> list would make Npgsql rewrite hundreds of
-/// placeholders on every execution, and would change the statement text with the row count). On SQLite, which has no
-/// round trip to save, rows go in small <c>VALUES</c> lists: Microsoft.Data.Sqlite binds each parameter by a name lookup
-/// that scans the statement's parameters (quadratic in their number), and the alternative, one JSON parameter expanded
-/// with <c>json_each</c>, measured slower than either because each column extraction parses the row's JSON again.
+/// placeholders on every execution, and would change the statement text with the row count). On SQLite, rows go in
+/// <c>VALUES</c> lists of up to 64 rows, bound by position (<see cref="SqliteStatements"/>); the rest of a set goes in
+/// lists of 32, 16, … 1 rows, so that each table's statements have at most seven texts, each prepared once. (One JSON
+/// parameter expanded with <c>json_each</c> measured slower: each column extraction parses the row's JSON again.)
 /// Written by hand: neither ADO.NET provider offers one form for both databases.
 /// </summary>
 public sealed class RowSet(params RowColumn[] columns)
 {
-    /// <summary>Rows per statement on SQLite.</summary>
-    private const int SqliteRowsPerStatement = 10;
+    /// <summary>Most rows per statement on SQLite.</summary>
+    private const int SqliteRowsPerStatement = 64;
 
     private readonly List<object?[]> _rows = [];
 
@@ -37,7 +37,7 @@ public sealed class RowSet(params RowColumn[] columns)
     /// <summary>
     /// Runs <paramref name="sql"/>, given the rows' table expression (named <paramref name="alias"/>, with the columns
     /// by their names plus <c>ord</c>, the row's position: order by it to process rows in the order they were added),
-    /// once on PostgreSQL and once per few rows on SQLite; returns every statement's rows in turn.
+    /// once on PostgreSQL and once per 64 rows or fewer on SQLite; returns every statement's rows in turn.
     /// </summary>
     public async Task<List<T>> QueryAsync<T>(DbSession s, string alias, Func<string, string> sql, Func<Row, T> map, params (string Name, object? Value)[] parameters)
     {
@@ -72,9 +72,10 @@ public sealed class RowSet(params RowColumn[] columns)
         }
         // SQLite names a VALUES list's columns column1, column2, …; the last one is the row's position.
         var select = string.Join(", ", columns.Select((c, i) => $"column{i + 1} AS {c.Name}")) + $", column{columns.Length + 1} AS ord";
-        for (var start = 0; start < _rows.Count; start += SqliteRowsPerStatement)
+        for (int start = 0, count; start < _rows.Count; start += count)
         {
-            var count = Math.Min(SqliteRowsPerStatement, _rows.Count - start);
+            // 64 rows while that many are left, then the largest power of two that fits.
+            count = Math.Min(SqliteRowsPerStatement, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(_rows.Count - start) + 1) / 2);
             var values = new System.Text.StringBuilder();
             var parameters = new (string, object?)[count * columns.Length];
             for (var r = 0; r < count; r++)

@@ -19,7 +19,7 @@ public abstract class SetWiseWriteTests(Db kind) : DatabaseTestBase(kind)
     [Fact]
     public async Task Many_jobs_keep_their_values_nulls_instants_and_order()
     {
-        // 25 rows: more than one SQLite statement (10 rows each), with a partial last one.
+        // 25 rows: three SQLite statements (16, 8 and 1 rows).
         var jobs = Enumerable.Range(0, 25)
             .Select(i => new NewJob("test", $"{{\"n\":{i},\"text\":\"小王 'quoted'\"}}", Now.AddSeconds(i), 3 + i, i % 3 == 0 ? null : $"key-{i % 4}"))
             .ToList();
