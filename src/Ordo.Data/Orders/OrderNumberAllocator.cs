@@ -138,6 +138,24 @@ public sealed class NumberLease(OrderNumberAllocator allocator) : IDisposable
     /// <summary>Call at the start of each attempt of a transaction: numbers taken by a failed attempt are free again.</summary>
     public void Reset() => _taken.Clear();
 
+    /// <summary>
+    /// Moves one number per element of <paramref name="platforms"/> out of this lease into a new one, for writes that
+    /// run beside others (a lease is used by one writer at a time). Numbers this lease lacks are not made up: the new
+    /// lease then holds fewer, and <see cref="Take"/> says so.
+    /// </summary>
+    public NumberLease Split(IEnumerable<Platform> platforms)
+    {
+        var part = new NumberLease(allocator);
+        foreach (var platform in platforms)
+        {
+            var i = _numbers.FindIndex(x => x.Platform == platform && !_taken.Contains(x.Number));
+            if (i < 0) continue;
+            part.Add(platform, _numbers[i].Number);
+            _numbers.RemoveAt(i);
+        }
+        return part;
+    }
+
     public OrderNo Take(Platform platform)
     {
         foreach (var (p, n) in _numbers)

@@ -208,26 +208,73 @@ public sealed class OrderIntake(
         }
 
         // Numbers for every order that may be new, leased once for all chunks; those not used go back.
-        using var lease = await numbers.LeaseAsync(work.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform), ct);
-        foreach (var chunk in work.Chunk(ChunkSize))
+        using var lease = await numbers.LeaseAsync(Numbered(work), ct);
+        var chunks = Chunks(work);
+        if (database.Provider == DatabaseProvider.Postgres && chunks.Count > 1)
         {
+            // PostgreSQL writes chunks side by side (no order is in two chunks, so they touch different rows); SQLite
+            // has one writer, so there they go one after the other.
+            var leases = chunks.Select(c => lease.Split(Numbered(c))).ToList();
             try
             {
-                await WriteAsync(chunk, lease, ct);
+                await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelChunks, CancellationToken = ct },
+                    async (i, token) => await WriteChunkOrItemsAsync(chunks[i], leases[i], token));
             }
-            catch (Exception ex) when (chunk.Length > 1 && ex is not OperationCanceledException)
-            {
-                log.LogWarning(ex, "Intake chunk of {Count} failed as a whole; retrying its items one by one", chunk.Length);
-                foreach (var w in chunk) await WriteAloneAsync(w, lease, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                await WriteAloneAsync(chunk[0], lease, ct, ex);
-            }
+            finally { leases.ForEach(l => l.Dispose()); }
         }
+        else
+            foreach (var chunk in chunks) await WriteChunkOrItemsAsync(chunk, lease, ct);
 
         foreach (var w in work) Count(w);
         return work.Select(w => w.Result!).ToList();
+    }
+
+    private const int ParallelChunks = 2;
+
+    private static IEnumerable<Platform> Numbered(IEnumerable<Work> work) =>
+        work.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform);
+
+    /// <summary>
+    /// Chunks of about <see cref="ChunkSize"/> items in input order, with every item of one order (the same platform,
+    /// shop and platform order id) in the same chunk, after the ones before it: chunks never touch the same order, and
+    /// each order's items apply in the order they came.
+    /// </summary>
+    private static List<List<Work>> Chunks(IReadOnlyList<Work> work)
+    {
+        var chunks = new List<List<Work>>();
+        var chunkOf = new Dictionary<(string, string, string), List<Work>>();
+        List<Work>? current = null;
+        foreach (var w in work)
+        {
+            var key = w.Order is { } o ? Key(o) : default((string, string, string)?);
+            if (key is { } k && chunkOf.TryGetValue(k, out var earlier))
+            {
+                earlier.Add(w);
+                continue;
+            }
+            if (current is null || current.Count >= ChunkSize) chunks.Add(current = new List<Work>(ChunkSize));
+            current.Add(w);
+            if (key is { } first) chunkOf[first] = current;
+        }
+        return chunks;
+    }
+
+    /// <summary>Writes a chunk in one transaction; if it fails as a whole, its items one by one, so one bad item never sinks the others.</summary>
+    private async Task WriteChunkOrItemsAsync(IReadOnlyList<Work> chunk, NumberLease lease, CancellationToken ct)
+    {
+        try
+        {
+            await WriteAsync(chunk, lease, ct);
+        }
+        catch (Exception ex) when (chunk.Count > 1 && ex is not OperationCanceledException)
+        {
+            log.LogWarning(ex, "Intake chunk of {Count} failed as a whole; retrying its items one by one", chunk.Count);
+            foreach (var w in chunk) await WriteAloneAsync(w, lease, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await WriteAloneAsync(chunk[0], lease, ct, ex);
+        }
     }
 
     private Task LoadShopsAsync(IReadOnlyList<string> shopCodes, IReadOnlyList<string> skuCodes, CancellationToken ct) =>
