@@ -64,9 +64,12 @@ public sealed class Order
 {
     private readonly List<OrderEvent> _newEvents = [];
 
-    private Order(OrderState state) => State = state;
+    private Order(OrderState state) => (State, StoredVersion) = (state, state.Version);
 
     public OrderState State { get; private set; }
+
+    /// <summary>The version as storage last held it (read or written): a write of the new state expects the row at this version.</summary>
+    public int StoredVersion { get; private set; }
     public IReadOnlyList<OrderEvent> NewEvents => _newEvents;
     public OrderNo OrderNo => Orders.OrderNo.Parse(State.OrderNo);
     public OrderStatus Status => State.Status;
@@ -205,6 +208,7 @@ public sealed class Order
     public void MarkStored(long id)
     {
         State = State with { Id = id };
+        StoredVersion = State.Version;
         _newEvents.Clear();
     }
 

@@ -28,9 +28,9 @@ public static class OrderStore
         return state is null ? null : Order.Restore(state);
     }
 
-    /// <summary>The existing orders among <paramref name="keys"/>, read FOR UPDATE (PostgreSQL) in one query.</summary>
+    /// <summary>The existing orders among <paramref name="keys"/> in one query; read FOR UPDATE (PostgreSQL) when <paramref name="forUpdate"/>.</summary>
     public static async Task<Dictionary<(string Platform, string Shop, string PlatformOrderId), Order>> FindManyByKeyAsync(
-        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys)
+        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys, bool forUpdate = true)
     {
         var found = new Dictionary<(string, string, string), Order>();
         if (keys.Count == 0) return found;
@@ -40,7 +40,7 @@ public static class OrderStore
         var states = await rows.QueryAsync(s, "k", source =>
             $"""
             SELECT {Columns} FROM orders WHERE (platform, shop_code, platform_order_id) IN (SELECT k.platform, k.shop_code, k.platform_order_id FROM {source})
-            ORDER BY id {s.ForUpdate}
+            ORDER BY id {(forUpdate ? s.ForUpdate : "")}
             """, Map);
         foreach (var state in states)
         {
@@ -85,7 +85,7 @@ public static class OrderStore
         {
             var st = order.State;
             rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
-                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, DocumentJson.Serialize(st));
+                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, Document(st));
         }
         // WHERE true: SQLite needs it to parse ON CONFLICT after INSERT … SELECT.
         var inserted = await rows.QueryAsync(s, "r", source =>
@@ -107,26 +107,52 @@ public static class OrderStore
     }
 
     /// <summary>Writes the order's new state and events; the row must have been read in this transaction (FOR UPDATE on PostgreSQL).</summary>
-    public static Task UpdateAsync(DbSession s, Order order) => UpdateManyAsync(s, [order]);
-
-    /// <summary>Writes the new state of orders read in this transaction (FOR UPDATE on PostgreSQL), then all their events together.</summary>
-    public static async Task UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders)
+    public static async Task UpdateAsync(DbSession s, Order order)
     {
+        if ((await UpdateManyAsync(s, [order])).Count > 0)
+            throw new InvalidOperationException($"order {order.State.OrderNo} changed since it was read, although it was read for update");
+    }
+
+    /// <summary>
+    /// Writes the new state of orders, each only if its row is still at the version it was read at
+    /// (<see cref="Order.StoredVersion"/>), then the events of those written. Returns the orders not written because
+    /// another writer changed them in the meantime (none when they were read for update in this transaction).
+    /// </summary>
+    public static async Task<List<Order>> UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders)
+    {
+        var written = new List<Order>(orders.Count);
+        var conflicts = new List<Order>();
         foreach (var order in orders)
         {
             var st = order.State;
-            await s.ExecuteAsync(
+            var rows = await s.ExecuteAsync(
                 """
                 UPDATE orders SET status = @status, created_at = @created, paid_at = @paid, platform_modified_at = @modified,
                        updated_at = @updated, receiver_phone_last4 = @last4, version = @version, document = @doc
-                WHERE id = @id
+                WHERE id = @id AND version = @stored
                 """,
                 ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
                 ("updated", st.UpdatedAt), ("last4", st.Data.PhoneLast4), ("version", st.Version),
-                ("doc", DocumentJson.Serialize(st with { Id = 0 })), ("id", st.Id));
+                ("doc", Document(st)), ("id", st.Id), ("stored", order.StoredVersion));
+            (rows == 1 ? written : conflicts).Add(order);
         }
-        await AppendEventsAsync(s, orders.Select(o => (o.State.Id, o)).ToList());
+        await AppendEventsAsync(s, written.Select(o => (o.State.Id, o)).ToList());
+        return conflicts;
     }
+
+    // Documents serialised ahead of a write (Prepare), by the state they were made from.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OrderState, string> PreparedDocuments = new();
+
+    /// <summary>
+    /// Serialises the order's current state ahead of writing it, outside the transaction: on SQLite, whose one writer
+    /// waits for every transaction, the write then only copies the text. A state changed afterwards is serialised again.
+    /// </summary>
+    public static void Prepare(Order order) => PreparedDocuments.AddOrUpdate(order.State, Serialize(order.State));
+
+    private static string Document(OrderState st) => PreparedDocuments.TryGetValue(st, out var prepared) ? prepared : Serialize(st);
+
+    // The row's id is a column, not part of the document.
+    private static string Serialize(OrderState st) => DocumentJson.Serialize(st.Id == 0 ? st : st with { Id = 0 });
 
     private static readonly RowColumn[] EventRow =
     [

@@ -64,6 +64,35 @@ public abstract class SubmitOrderTests(OrdoHost host) : CatalogueTestBase(host)
     }
 
     [Fact]
+    public async Task Parallel_updates_of_one_order_all_land_and_the_newest_wins()
+    {
+        // Updates decided from the same stored version race to write it: each loser is decided again from what the
+        // winner stored, so no update is lost, the newest snapshot wins, and the order's events stay one sequence.
+        var id = TestOrders.NewId();
+        var created = await (await Host.PostOrderAsync(TestOrders.Example(id, "PendingPayment", "2026-02-22T10:00:00+08:00"))).ReadObjectAsync();
+        var orderNo = created["orderNo"]!.GetValue<string>();
+        var updates = Enumerable.Range(1, 30).Select(i =>
+        {
+            var update = TestOrders.Example(id, "PendingPayment", $"2026-02-22T10:{i:00}:00+08:00");
+            update["sellerMemo"] = $"memo {i}";
+            return update;
+        }).ToList();
+
+        var responses = await Task.WhenAll(updates.Select(u => Host.PostOrderAsync(u)));
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
+        var outcomes = new List<string>();
+        foreach (var r in responses) outcomes.Add((await r.ReadObjectAsync())["outcome"]!.GetValue<string>());
+        outcomes.ShouldAllBe(o => o == "updated" || o == "stale");
+        var now = await Host.GetJsonAsync($"/api/v1/orders/{orderNo}");
+        now["sellerMemo"]!.GetValue<string>().ShouldBe("memo 30");
+        now["platformModifiedAt"]!.GetValue<string>().ShouldBe("2026-02-22T02:30:00Z");
+        var events = (await Host.GetJsonAsync($"/api/v1/orders/{orderNo}/events"))["events"]!.AsArray();
+        events.Count.ShouldBe(1 + outcomes.Count(o => o == "updated"));
+        events.Select(e => e!["sequence"]!.GetValue<int>()).ShouldBe(Enumerable.Range(1, events.Count));
+    }
+
+    [Fact]
     public async Task Newer_update_is_applied_and_older_one_never_overwrites_it()
     {
         var id = TestOrders.NewId();

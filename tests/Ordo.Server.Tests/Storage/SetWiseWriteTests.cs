@@ -135,6 +135,30 @@ public abstract class SetWiseWriteTests(Db kind) : DatabaseTestBase(kind)
         }
     }
 
+    [Fact]
+    public async Task An_order_changed_since_it_was_read_is_not_overwritten()
+    {
+        var data = CanonicalOrderParser.Parse(TestOrders.Example().ToJsonString()).Value!;
+        var order = Order.Create(OrderNo.Create("DY", new DateOnly(2026, 11, 11), 1), data, [], new Actor(ActorKind.System, "test"), Now,
+            new System.Text.Json.Nodes.JsonObject());
+        await Database.WriteAsync(s => OrderStore.TryInsertManyAsync(s, [order]));
+        var orderNo = order.State.OrderNo;
+        var first = (await Database.ReadAsync(s => OrderStore.FindByNoAsync(s, orderNo)))!;
+        var second = (await Database.ReadAsync(s => OrderStore.FindByNoAsync(s, orderNo)))!;
+        var ops = new Actor(ActorKind.User, "ops@example.com");
+
+        first.Apply(new OrderActionRequest(OrderAction.Hold, "first"), ops, Now.AddMinutes(1)).Succeeded.ShouldBeTrue();
+        (await Database.WriteAsync(s => OrderStore.UpdateManyAsync(s, [first]))).ShouldBeEmpty();
+        second.Apply(new OrderActionRequest(OrderAction.Cancel, "second, from a stale read"), ops, Now.AddMinutes(2)).Succeeded.ShouldBeTrue();
+        (await Database.WriteAsync(s => OrderStore.UpdateManyAsync(s, [second]))).ShouldBe([second]);
+
+        var stored = (await Database.ReadAsync(s => OrderStore.FindByNoAsync(s, orderNo)))!;
+        stored.Status.ShouldBe(OrderStatus.OnHold);
+        var events = await Database.ReadAsync(s => OrderStore.EventsAsync(s, stored.State.Id));
+        events.Count.ShouldBe(2);
+        events[1].Event.Reason.ShouldBe("first");
+    }
+
     private Task<long> NextValueAsync() =>
         Database.ReadAsync(s => s.ScalarAsync<long>("SELECT next_value FROM order_number_blocks WHERE channel = 'DY'"));
 

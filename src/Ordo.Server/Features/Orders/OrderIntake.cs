@@ -349,49 +349,66 @@ public sealed class OrderIntake(
             clock.GetUtcNow()), ct);
     }
 
-    /// <summary>Another request or instance created one of the chunk's orders after the chunk looked for it.</summary>
-    private sealed class CreatedConcurrentlyException() : Exception("an order of this chunk was created concurrently");
+    /// <summary>Another request or instance created or changed one of the chunk's orders after the chunk read it.</summary>
+    private sealed class WrittenConcurrentlyException() : Exception("an order of this chunk was created or changed concurrently");
+
+    /// <summary>What a chunk writes, decided before its transaction.</summary>
+    private sealed class ChunkPlan(DateTimeOffset now)
+    {
+        public DateTimeOffset Now { get; } = now;
+        public List<Order> Created { get; } = [];
+        public List<Order> Changed { get; } = [];
+        public List<InboxMark> Marks { get; } = [];
+        public List<(Work Work, Order Order, string Outcome, OrderState State)> Decided { get; } = [];
+        /// <summary>Set by the first run of the transaction, which marks the plan's orders stored.</summary>
+        public bool Written;
+    }
 
     /// <summary>
-    /// Writes a chunk in one transaction with numbers from <paramref name="lease"/>. When another writer created one of
-    /// its orders in the meantime (PostgreSQL, several requests or instances), the transaction is rolled back and run
-    /// again: the new attempt reads that order and applies the payload to it as an update.
+    /// Writes a chunk with numbers from <paramref name="lease"/>: decides what each item does from the orders as they
+    /// are stored, outside any transaction, then writes the decisions in one transaction that checks nothing changed
+    /// meanwhile (a new order's key is still free, a changed order is still at the version read). If something did
+    /// (another request or instance wrote one of the orders), the chunk is decided again from what is stored now: an
+    /// order created meanwhile takes the payload as an update. Deciding outside the transaction keeps SQLite's one
+    /// writer busy with writing only, not with domain rules and JSON.
     /// </summary>
     private async Task WriteAsync(IReadOnlyList<Work> chunk, NumberLease lease, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
+            var plan = await DecideAsync(chunk, lease, ct);
             try
             {
-                await database.WriteAsync(s => WriteChunkAsync(s, chunk, lease), ct);
-                lease.Commit();
-                return;
+                await database.WriteAsync(s => WritePlanAsync(s, plan), ct);
             }
-            catch (CreatedConcurrentlyException) when (attempt < 5) { }
+            catch (WrittenConcurrentlyException) when (attempt < 5)
+            {
+                continue;
+            }
+            lease.Commit();
+            // Each item answers with the order as it stood after that item (a repeat in the same chunk sees the later state).
+            foreach (var (w, order, outcome, state) in plan.Decided)
+                w.Result = new IntakeResult(w.Item.InboxId, outcome, state with { Id = order.State.Id }, []);
+            return;
         }
     }
 
     /// <summary>
-    /// Decides in memory what each item does (create, update, nothing, reject), then writes the chunk set-wise: new
-    /// orders and their events with multi-row inserts, changed orders row by row, every inbox outcome in one update.
+    /// Decides in memory what each item does (create, update, nothing, reject), from one read of the chunk's orders
+    /// that exist, and serialises the orders to write.
     /// </summary>
-    private async Task<bool> WriteChunkAsync(DbSession s, IReadOnlyList<Work> chunk, NumberLease lease)
+    private async Task<ChunkPlan> DecideAsync(IReadOnlyList<Work> chunk, NumberLease lease, CancellationToken ct)
     {
         lease.Reset();
-        var now = clock.GetUtcNow();
-        // One query finds (and on PostgreSQL locks) every order of the chunk that already exists.
-        var existing = await OrderStore.FindManyByKeyAsync(s,
-            chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => Key(w.Order!)).ToList());
-        var created = new List<Order>();
-        var changed = new List<Order>();
-        var decided = new List<(Work Work, Order Order, string Outcome, OrderState State)>(chunk.Count);
-        var marks = new List<InboxMark>(chunk.Count);
+        var plan = new ChunkPlan(clock.GetUtcNow());
+        var keys = chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => Key(w.Order!)).ToList();
+        var existing = keys.Count == 0 ? [] : await database.ReadAsync(s => OrderStore.FindManyByKeyAsync(s, keys, forUpdate: false), ct);
         foreach (var w in chunk)
         {
             if (w.Order is not { } data || w.Errors.Count > 0)
             {
                 w.Result = new IntakeResult(w.Item.InboxId, IntakeOutcome.Rejected, null, w.Errors);
-                marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
+                plan.Marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Rejected, JsonSerializer.Serialize(w.Errors, ApiJson.Options), null,
                     IntakeOutcome.Rejected, w.Order?.Platform.Name(), w.Order?.ShopCode, w.Order?.PlatformOrderId)));
                 continue;
             }
@@ -400,31 +417,42 @@ public sealed class OrderIntake(
             var outcome = IntakeOutcome.Created;
             if (!existing.TryGetValue(Key(data), out var order))
             {
-                order = Order.Create(lease.Take(data.Platform), data, w.Holds, w.Item.Actor, now, context);
-                created.Add(order);
+                order = Order.Create(lease.Take(data.Platform), data, w.Holds, w.Item.Actor, plan.Now, context);
+                plan.Created.Add(order);
                 existing[Key(data)] = order; // a repeat later in the chunk updates this one before it is inserted
             }
             else
             {
-                outcome = order.ApplyChannelUpdate(data, w.Holds, w.Item.Actor, now, context) switch
+                outcome = order.ApplyChannelUpdate(data, w.Holds, w.Item.Actor, plan.Now, context) switch
                 {
                     ChannelUpdateOutcome.Updated => IntakeOutcome.Updated,
                     ChannelUpdateOutcome.Stale => IntakeOutcome.Stale,
                     _ => IntakeOutcome.Unchanged,
                 };
-                if (outcome == IntakeOutcome.Updated && order.State.Id != 0 && !changed.Contains(order)) changed.Add(order);
+                if (outcome == IntakeOutcome.Updated && order.State.Id != 0 && !plan.Changed.Contains(order)) plan.Changed.Add(order);
             }
-            decided.Add((w, order, outcome, order.State));
-            marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
+            plan.Decided.Add((w, order, outcome, order.State));
+            plan.Marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
                 data.Platform.Name(), data.ShopCode, data.PlatformOrderId)));
         }
+        foreach (var order in plan.Created.Concat(plan.Changed)) OrderStore.Prepare(order);
+        return plan;
+    }
 
-        if ((await OrderStore.TryInsertManyAsync(s, created)).Count > 0) throw new CreatedConcurrentlyException();
-        await OrderStore.UpdateManyAsync(s, changed);
-        await InboxStore.MarkManyAsync(s, marks, now);
-        // Each item answers with the order as it stood after that item (a repeat in the same chunk sees the later state).
-        foreach (var (w, order, outcome, state) in decided)
-            w.Result = new IntakeResult(w.Item.InboxId, outcome, state with { Id = order.State.Id }, []);
+    /// <summary>
+    /// Writes a chunk's decisions set-wise: new orders and their events with multi-row inserts, changed orders row by row,
+    /// every inbox outcome in one update; throws <see cref="WrittenConcurrentlyException"/> (rolling back) when one of
+    /// the orders was written by someone else since it was read.
+    /// </summary>
+    private static async Task<bool> WritePlanAsync(DbSession s, ChunkPlan plan)
+    {
+        // PostgreSQL may run a transaction again (serialization failure); the plan's orders are already marked stored
+        // by the first run, so a new run needs a new plan.
+        if (plan.Written) throw new WrittenConcurrentlyException();
+        plan.Written = true;
+        if ((await OrderStore.TryInsertManyAsync(s, plan.Created)).Count > 0) throw new WrittenConcurrentlyException();
+        if ((await OrderStore.UpdateManyAsync(s, plan.Changed)).Count > 0) throw new WrittenConcurrentlyException();
+        await InboxStore.MarkManyAsync(s, plan.Marks, plan.Now);
         return true;
     }
 
