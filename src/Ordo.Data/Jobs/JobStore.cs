@@ -21,7 +21,9 @@ public sealed record NewJob(string Kind, string Payload, DateTimeOffset DueAt, i
 /// once the lease runs out. On PostgreSQL several Ordo instances claim concurrently with <c>FOR UPDATE SKIP LOCKED</c>;
 /// on SQLite the single process claims under its writer lock. Jobs that share an ordering key run one at a time in
 /// id order (used for per-order, per-subscriber webhook order): a job is claimable only when no earlier pending job
-/// has the same key.
+/// has the same key. A leased job is due again when its lease runs out (its due time moves to the lease's end), so a
+/// claim, which walks the pending jobs in due order, never wades through the ones running: with thousands handed to a
+/// runner on a promotion night, claims had slowed to about 10 ms each on PostgreSQL.
 /// </summary>
 public static class JobStore
 {
@@ -98,7 +100,7 @@ public static class JobStore
         var leased = await rows.QueryAsync(s, "j", source =>
             $"""
             INSERT INTO jobs (kind, ordering_key, payload, status, due_at, attempts, max_attempts, created_at, lease_owner, lease_until)
-            SELECT kind, ordering_key, payload, 'pending', due_at, take, max_attempts, @now,
+            SELECT kind, ordering_key, payload, 'pending', CASE WHEN take = 1 THEN @until ELSE due_at END, take, max_attempts, @now,
                    CASE WHEN take = 1 THEN @owner END, CASE WHEN take = 1 THEN @until END
             FROM (SELECT j.*, CASE WHEN j.here = 1 AND NOT EXISTS (
                       SELECT 1 FROM jobs e WHERE e.ordering_key = j.ordering_key AND e.status = 'pending') THEN 1 ELSE 0 END AS take
@@ -114,7 +116,7 @@ public static class JobStore
     public static Task<List<Job>> ClaimAsync(DbSession s, string owner, int count, DateTimeOffset now, TimeSpan lease) =>
         s.QueryAsync(
             $"""
-            UPDATE jobs SET lease_owner = @owner, lease_until = @until, attempts = attempts + 1
+            UPDATE jobs SET lease_owner = @owner, lease_until = @until, due_at = @until, attempts = attempts + 1
             WHERE id IN (
                 SELECT j.id FROM jobs j
                 WHERE j.status = 'pending' AND j.due_at <= @now AND (j.lease_until IS NULL OR j.lease_until < @now)

@@ -67,6 +67,9 @@ public abstract class JobStoreTests(Db kind) : DatabaseTestBase(kind)
         var id = await Enqueue();
         (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "crashed", 1, Now, Lease))).Single().Id.ShouldBe(id);
         (await Database.WriteAsync(s => JobStore.ClaimAsync(s, "other", 1, Now.AddSeconds(10), Lease))).ShouldBeEmpty();
+        // A running job is not waiting: it is due again only when its lease runs out.
+        (await Database.ReadAsync(s => JobStore.StatsAsync(s, Now.AddSeconds(10)))).Due.ShouldBe(0);
+        (await Database.ReadAsync(s => JobStore.FindAsync(s, id)))!.DueAt.ShouldBe(Now + Lease);
 
         var taken = await Database.WriteAsync(s => JobStore.ClaimAsync(s, "other", 1, Now.AddSeconds(31), Lease));
         taken.Single().Id.ShouldBe(id);
