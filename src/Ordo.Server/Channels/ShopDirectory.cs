@@ -9,4 +9,4 @@ namespace Ordo.Server.Channels;
 /// change. The shops API forgets a shop it changes.
 /// </summary>
 public sealed class ShopDirectory(OrdoDatabase database, TimeProvider clock) : RecentlyRead<string, Shop>(clock, TimeSpan.FromSeconds(2),
-    (code, ct) => database.ReadAsync(s => CatalogueStore.FindShopAsync(s, code), ct));
+    (code, ct) => database.ReadByKeyAsync(s => CatalogueStore.FindShopAsync(s, code), ct));

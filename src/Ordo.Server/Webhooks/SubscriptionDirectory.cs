@@ -9,4 +9,4 @@ namespace Ordo.Server.Webhooks;
 /// another instance they stop within two seconds.
 /// </summary>
 public sealed class SubscriptionDirectory(OrdoDatabase database, TimeProvider clock) : RecentlyRead<long, WebhookSubscription>(clock,
-    TimeSpan.FromSeconds(2), (id, ct) => database.ReadAsync(s => WebhookStore.FindSubscriptionAsync(s, id), ct));
+    TimeSpan.FromSeconds(2), (id, ct) => database.ReadByKeyAsync(s => WebhookStore.FindSubscriptionAsync(s, id), ct));

@@ -66,7 +66,7 @@ public sealed class WebhookDeliveryHandler(
         var payload = DocumentJson.Deserialize<WebhookJobPayload>(job.Payload);
         var subscription = await subscriptions.FindAsync(payload.SubscriptionId, ct);
         if (subscription is null || !subscription.Active) return new JobResult.Abandoned($"subscription {payload.SubscriptionId} is gone or disabled");
-        if (await database.ReadAsync(s => OrderStore.EventWithOrderAsync(s, payload.EventId), ct) is not var (stored, order))
+        if (await database.ReadByKeyAsync(s => OrderStore.EventWithOrderAsync(s, payload.EventId), ct) is not var (stored, order))
             return new JobResult.Abandoned($"event {payload.EventId} of order {payload.OrderNo} no longer exists");
 
         var now = clock.GetUtcNow();
