@@ -5,6 +5,9 @@ namespace Ordo.Data.Orders;
 
 public sealed record StoredOrderEvent(long Id, long OrderId, OrderEvent Event);
 
+/// <summary>An order state serialised ahead of its write (<see cref="OrderStore.Prepare"/>); used only while the order is still in that state.</summary>
+public sealed record PreparedDocument(OrderState State, string Json);
+
 public sealed record OrderQuery(
     OrderStatus? Status = null, Platform? Platform = null, string? ShopCode = null,
     DateTimeOffset? CreatedFrom = null, DateTimeOffset? CreatedTo = null, string? Text = null,
@@ -77,7 +80,7 @@ public static class OrderStore
     /// then their events. Returns the orders that were not inserted because such an order exists (another request or
     /// instance created it after the caller looked); the others are marked stored with their new ids.
     /// </summary>
-    public static async Task<List<Order>> TryInsertManyAsync(DbSession s, IReadOnlyList<Order> orders)
+    public static async Task<List<Order>> TryInsertManyAsync(DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null)
     {
         if (orders.Count == 0) return [];
         var rows = new RowSet(OrderRow);
@@ -85,7 +88,7 @@ public static class OrderStore
         {
             var st = order.State;
             rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
-                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, Document(st));
+                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, Document(st, prepared, order));
         }
         // WHERE true: SQLite needs it to parse ON CONFLICT after INSERT … SELECT.
         var inserted = await rows.QueryAsync(s, "r", source =>
@@ -118,7 +121,7 @@ public static class OrderStore
     /// (<see cref="Order.StoredVersion"/>), then the events of those written. Returns the orders not written because
     /// another writer changed them in the meantime (none when they were read for update in this transaction).
     /// </summary>
-    public static async Task<List<Order>> UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders)
+    public static async Task<List<Order>> UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null)
     {
         var written = new List<Order>(orders.Count);
         var conflicts = new List<Order>();
@@ -133,23 +136,21 @@ public static class OrderStore
                 """,
                 ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
                 ("updated", st.UpdatedAt), ("last4", st.Data.PhoneLast4), ("version", st.Version),
-                ("doc", Document(st)), ("id", st.Id), ("stored", order.StoredVersion));
+                ("doc", Document(st, prepared, order)), ("id", st.Id), ("stored", order.StoredVersion));
             (rows == 1 ? written : conflicts).Add(order);
         }
         await AppendEventsAsync(s, written.Select(o => (o.State.Id, o)).ToList());
         return conflicts;
     }
 
-    // Documents serialised ahead of a write (Prepare), by the state they were made from.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OrderState, string> PreparedDocuments = new();
-
     /// <summary>
-    /// Serialises the order's current state ahead of writing it, outside the transaction: on SQLite, whose one writer
-    /// waits for every transaction, the write then only copies the text. A state changed afterwards is serialised again.
+    /// The order's current state serialised as it is stored, to make ahead of a write, outside the transaction: on
+    /// SQLite, whose one writer waits for every transaction, the write then only copies the text.
     /// </summary>
-    public static void Prepare(Order order) => PreparedDocuments.AddOrUpdate(order.State, Serialize(order.State));
+    public static PreparedDocument Prepare(Order order) => new(order.State, Serialize(order.State));
 
-    private static string Document(OrderState st) => PreparedDocuments.TryGetValue(st, out var prepared) ? prepared : Serialize(st);
+    private static string Document(OrderState st, IReadOnlyDictionary<Order, PreparedDocument>? prepared, Order order) =>
+        prepared is not null && prepared.TryGetValue(order, out var p) && ReferenceEquals(p.State, st) ? p.Json : Serialize(st);
 
     // The row's id is a column, not part of the document.
     private static string Serialize(OrderState st) => DocumentJson.Serialize(st.Id == 0 ? st : st with { Id = 0 });

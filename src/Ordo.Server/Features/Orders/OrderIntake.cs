@@ -360,6 +360,7 @@ public sealed class OrderIntake(
         public List<Order> Changed { get; } = [];
         public List<InboxMark> Marks { get; } = [];
         public List<(Work Work, Order Order, string Outcome, OrderState State)> Decided { get; } = [];
+        public Dictionary<Order, PreparedDocument> Documents { get; } = new(ReferenceEqualityComparer.Instance);
         /// <summary>Set by the first run of the transaction, which marks the plan's orders stored.</summary>
         public bool Written;
     }
@@ -435,7 +436,7 @@ public sealed class OrderIntake(
             plan.Marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
                 data.Platform.Name(), data.ShopCode, data.PlatformOrderId)));
         }
-        foreach (var order in plan.Created.Concat(plan.Changed)) OrderStore.Prepare(order);
+        foreach (var order in plan.Created.Concat(plan.Changed)) plan.Documents[order] = OrderStore.Prepare(order);
         return plan;
     }
 
@@ -450,8 +451,8 @@ public sealed class OrderIntake(
         // by the first run, so a new run needs a new plan.
         if (plan.Written) throw new WrittenConcurrentlyException();
         plan.Written = true;
-        if ((await OrderStore.TryInsertManyAsync(s, plan.Created)).Count > 0) throw new WrittenConcurrentlyException();
-        if ((await OrderStore.UpdateManyAsync(s, plan.Changed)).Count > 0) throw new WrittenConcurrentlyException();
+        if ((await OrderStore.TryInsertManyAsync(s, plan.Created, plan.Documents)).Count > 0) throw new WrittenConcurrentlyException();
+        if ((await OrderStore.UpdateManyAsync(s, plan.Changed, plan.Documents)).Count > 0) throw new WrittenConcurrentlyException();
         await InboxStore.MarkManyAsync(s, plan.Marks, plan.Now);
         return true;
     }
