@@ -55,16 +55,19 @@ public sealed class OrdoDatabase : IAsyncDisposable
             // the table sizes known at that moment: on a young database, or a table that grew fast since autovacuum last
             // analysed it (orders, inbox and jobs on a promotion night), that plan scans whole tables where an index
             // lookup is right, until the next ANALYZE. Measured: batch intake on a fresh database fell from about 8,000
-            // to 5,800 orders/s and single requests at concurrency 32 from 2,200 to 1,000/s. Ordo's statements are
-            // small, so planning each one again costs little.
+            // to 5,800 orders/s and single requests at concurrency 32 from 2,200 to 1,000/s.
+            // Reads by key (ReadByKeyAsync) are the exception: their plan is an index lookup at any table size, and
+            // planning it on every execution cost more than running it (a webhook delivery's read of its event and order:
+            // 0.2-0.5 ms planning, 0.05 ms running), so they get a pool of their own with PostgreSQL's default plan
+            // caching. The two pools share the instance's connection budget: a quarter for reads by key.
             var options = builder.Options;
+            var budget = builder.MaxPoolSize;
+            var byKeyConnections = Math.Max(1, budget / 4);
+            builder.MaxPoolSize = Math.Max(1, budget - byKeyConnections);
             if (string.IsNullOrEmpty(options)) builder.Options = "-c plan_cache_mode=force_custom_plan";
             var main = NpgsqlDataSource.Create(builder.ConnectionString);
-            // Reads by key (ReadByKeyAsync) keep PostgreSQL's default plan caching: their plan is an index lookup at
-            // any table size, and planning it again on every execution cost more than running it (measured: a webhook
-            // delivery's read of its event and order spent 0.2-0.5 ms planning, 0.05 ms running).
             builder.Options = options;
-            builder.MaxPoolSize = Math.Max(1, builder.MaxPoolSize / 2);
+            builder.MaxPoolSize = byKeyConnections;
             return new OrdoDatabase(provider, null, main, NpgsqlDataSource.Create(builder.ConnectionString)) { WebhookMaxAttempts = webhookMaxAttempts };
         }
         var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
