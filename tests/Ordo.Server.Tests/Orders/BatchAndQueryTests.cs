@@ -40,20 +40,21 @@ public abstract class BatchAndQueryTests(OrdoHost host) : CatalogueTestBase(host
         var shipped = TestOrders.Example(id, status: "Shipped", modifiedAt: "2026-02-22T12:00:00+08:00");
         var older = TestOrders.Example(id, status: "Paid", modifiedAt: "2026-02-22T09:00:00+08:00");
         older["sellerMemo"] = "stale copy";
-        // Many orders in between put the update in a later chunk of the same request.
-        var fillers = Enumerable.Range(0, 150).Select(_ => (JsonNode)TestOrders.Example()).ToList();
+        // Many orders in between make the batch span several chunks (written side by side on PostgreSQL): the
+        // order's later items must still apply after its first, in the order they came.
+        var fillers = Enumerable.Range(0, 450).Select(_ => (JsonNode)TestOrders.Example()).ToList();
 
         var response = await Host.PostJsonAsync("/api/v1/orders:batch", new JsonArray([first, .. fillers, shipped, older]).ToJsonString());
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var results = (await response.ReadObjectAsync())["results"]!.AsArray();
-        results.Count.ShouldBe(153);
+        results.Count.ShouldBe(453);
         results[0]!["outcome"]!.GetValue<string>().ShouldBe("created");
-        results[151]!["outcome"]!.GetValue<string>().ShouldBe("updated");
-        results[152]!["outcome"]!.GetValue<string>().ShouldBe("stale");
+        results[451]!["outcome"]!.GetValue<string>().ShouldBe("updated");
+        results[452]!["outcome"]!.GetValue<string>().ShouldBe("stale");
         var orderNo = results[0]!["orderNo"]!.GetValue<string>();
-        results[151]!["orderNo"]!.GetValue<string>().ShouldBe(orderNo);
-        results.Select(r => r!["orderNo"]!.GetValue<string>()).Distinct().Count().ShouldBe(151);
+        results[451]!["orderNo"]!.GetValue<string>().ShouldBe(orderNo);
+        results.Select(r => r!["orderNo"]!.GetValue<string>()).Distinct().Count().ShouldBe(451);
 
         var order = await Host.GetJsonAsync($"/api/v1/orders/{orderNo}");
         order["status"]!.GetValue<string>().ShouldBe("Shipped");

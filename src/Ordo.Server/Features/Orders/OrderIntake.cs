@@ -40,7 +40,7 @@ public sealed class OrderIntake(
     OrdoDatabase database, OrderNumberAllocator numbers, ChannelRegistry channels, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
 {
     public const int MaxBatch = IntakeLimits.MaxOrdersPerRequest;
-    private const int ChunkSize = 100;
+    private const int ChunkSize = 200;
 
     /// <summary>An inbox item to process: canonical JSON, or a platform's native order for <paramref name="ShopCode"/>.</summary>
     private sealed record Pending(long InboxId, string Payload, Actor Actor, string Format = InboxFormat.Canonical, string? ShopCode = null,
