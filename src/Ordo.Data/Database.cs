@@ -278,14 +278,12 @@ public sealed class DbSession
         Database = database;
         this.connection = connection;
         this.transaction = transaction;
-        // On SQLite every statement runs through the connection's SqliteStatements (prepared once, bound by position);
-        // a session on a connection that keeps none has its own for its lifetime.
-        _ownsSqliteStatements = sqliteStatements is null && connection is SqliteConnection;
-        _sqlite = sqliteStatements ?? (connection is SqliteConnection sqlite ? new SqliteStatements(sqlite) : null);
+        _sqlite = sqliteStatements;
     }
 
+    // On SQLite every statement runs through the statements OrdoDatabase keeps with the connection (the writer's or a
+    // reader's: prepared once, bound by position); null on PostgreSQL.
     private readonly SqliteStatements? _sqlite;
-    private readonly bool _ownsSqliteStatements;
 
     private List<Action>? _afterCommit;
 
@@ -345,7 +343,6 @@ public sealed class DbSession
 
     internal void DisposeCommands()
     {
-        if (_ownsSqliteStatements) _sqlite!.Dispose();
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
     }

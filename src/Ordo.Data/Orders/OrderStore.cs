@@ -31,9 +31,12 @@ public static class OrderStore
         return state is null ? null : Order.Restore(state);
     }
 
-    /// <summary>The existing orders among <paramref name="keys"/> in one query; read FOR UPDATE (PostgreSQL) when <paramref name="forUpdate"/>.</summary>
+    /// <summary>
+    /// The existing orders among <paramref name="keys"/> in one query, without locking them: a write of one of them
+    /// checks it is still at the version read (<see cref="UpdateManyAsync"/>).
+    /// </summary>
     public static async Task<Dictionary<(string Platform, string Shop, string PlatformOrderId), Order>> FindManyByKeyAsync(
-        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys, bool forUpdate = true)
+        DbSession s, IReadOnlyCollection<(string Platform, string Shop, string PlatformOrderId)> keys)
     {
         var found = new Dictionary<(string, string, string), Order>();
         if (keys.Count == 0) return found;
@@ -43,7 +46,7 @@ public static class OrderStore
         var states = await rows.QueryAsync(s, "k", source =>
             $"""
             SELECT {Columns} FROM orders WHERE (platform, shop_code, platform_order_id) IN (SELECT k.platform, k.shop_code, k.platform_order_id FROM {source})
-            ORDER BY id {(forUpdate ? s.ForUpdate : "")}
+            ORDER BY id
             """, Map);
         foreach (var state in states)
         {

@@ -231,8 +231,10 @@ public sealed class OrderIntake(
 
     private const int ParallelChunks = 2;
 
-    private static IEnumerable<Platform> Numbered(IEnumerable<Work> work) =>
-        work.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => w.Order!.Platform);
+    /// <summary>Items whose order parsed and passed every check: they create or update an order.</summary>
+    private static IEnumerable<Work> Acceptable(IEnumerable<Work> work) => work.Where(w => w.Order is not null && w.Errors.Count == 0);
+
+    private static IEnumerable<Platform> Numbered(IEnumerable<Work> work) => Acceptable(work).Select(w => w.Order!.Platform);
 
     /// <summary>
     /// Chunks of about <see cref="ChunkSize"/> items in input order, with every item of one order (the same platform,
@@ -402,8 +404,8 @@ public sealed class OrderIntake(
     {
         lease.Reset();
         var plan = new ChunkPlan(clock.GetUtcNow());
-        var keys = chunk.Where(w => w.Order is not null && w.Errors.Count == 0).Select(w => Key(w.Order!)).ToList();
-        var existing = keys.Count == 0 ? [] : await database.ReadAsync(s => OrderStore.FindManyByKeyAsync(s, keys, forUpdate: false), ct);
+        var keys = Acceptable(chunk).Select(w => Key(w.Order!)).ToList();
+        var existing = keys.Count == 0 ? [] : await database.ReadAsync(s => OrderStore.FindManyByKeyAsync(s, keys), ct);
         foreach (var w in chunk)
         {
             if (w.Order is not { } data || w.Errors.Count > 0)
