@@ -6,6 +6,7 @@ public sealed record WebhookSubscription(long Id, string Name, string Url, strin
 }
 
 public sealed record WebhookAttempt(long Id, long JobId, long SubscriptionId, long EventId, DateTimeOffset AttemptedAt, int? StatusCode, string? Error, long DurationMs);
+public sealed record NewWebhookAttempt(long JobId, long SubscriptionId, long EventId, DateTimeOffset AttemptedAt, int? StatusCode, string? Error, long DurationMs);
 
 /// <summary>Subscribers to order events and the log of every delivery attempt.</summary>
 public static class WebhookStore
@@ -27,12 +28,27 @@ public static class WebhookStore
         s.ExecuteAsync("UPDATE webhook_subscriptions SET active = @a WHERE id = @id", ("a", active), ("id", id));
 
     public static Task AddAttemptAsync(DbSession s, long jobId, long subscriptionId, long eventId, DateTimeOffset at, int? statusCode, string? error, long durationMs) =>
-        s.ExecuteAsync(
-            """
+        AddAttemptsAsync(s, [new NewWebhookAttempt(jobId, subscriptionId, eventId, at, statusCode, error, durationMs)]);
+
+    private static readonly RowColumn[] AttemptRow =
+    [
+        new("job_id", ColumnType.BigInt), new("subscription_id", ColumnType.BigInt), new("event_id", ColumnType.BigInt),
+        new("attempted_at", ColumnType.Instant), new("status_code", ColumnType.Integer), new("error", ColumnType.Text),
+        new("duration_ms", ColumnType.BigInt),
+    ];
+
+    /// <summary>Records many delivery attempts with one statement (a few on SQLite), in the order given.</summary>
+    public static async Task AddAttemptsAsync(DbSession s, IReadOnlyList<NewWebhookAttempt> attempts)
+    {
+        if (attempts.Count == 0) return;
+        var rows = new RowSet(AttemptRow);
+        foreach (var a in attempts) rows.Add(a.JobId, a.SubscriptionId, a.EventId, a.AttemptedAt, a.StatusCode, a.Error, a.DurationMs);
+        await rows.ExecuteAsync(s, "a", source =>
+            $"""
             INSERT INTO webhook_attempts (job_id, subscription_id, event_id, attempted_at, status_code, error, duration_ms)
-            VALUES (@job, @sub, @event, @at, @code, @error, @ms)
-            """,
-            ("job", jobId), ("sub", subscriptionId), ("event", eventId), ("at", at), ("code", statusCode), ("error", error), ("ms", durationMs));
+            SELECT job_id, subscription_id, event_id, attempted_at, status_code, error, duration_ms FROM {source} ORDER BY ord
+            """);
+    }
 
     public static Task<List<WebhookAttempt>> AttemptsAsync(DbSession s, long jobId) =>
         s.QueryAsync("SELECT * FROM webhook_attempts WHERE job_id = @j ORDER BY id", r => new WebhookAttempt(

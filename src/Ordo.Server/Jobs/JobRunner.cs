@@ -13,11 +13,24 @@ public abstract record JobResult
     /// <summary>Extra writes (e.g. the attempt log) committed in the same transaction as the job's new state.</summary>
     public Func<DbSession, Task>? Record { get; init; }
 
+    /// <summary>An extra write that runs finishing together share: the runner writes all of one type with one call.</summary>
+    public GroupedRecord? Grouped { get; init; }
+
     public sealed record Done : JobResult;
     /// <summary>Failed this time; the runner retries after the handler's backoff unless the attempts are used up.</summary>
     public sealed record Failed(string Error) : JobResult;
     /// <summary>Failed in a way that retrying cannot fix (e.g. the subscriber was deleted).</summary>
     public sealed record Abandoned(string Error) : JobResult;
+}
+
+/// <summary>
+/// A job run's extra write that is committed together with those of other runs of the same type, by one call for the
+/// group (one statement, not one per job): e.g. the attempt log of each webhook delivery.
+/// </summary>
+public abstract record GroupedRecord
+{
+    /// <summary>Writes <paramref name="records"/>, all of this record's type.</summary>
+    public abstract Task WriteAllAsync(DbSession s, IReadOnlyList<GroupedRecord> records);
 }
 
 public interface IJobHandler
@@ -120,7 +133,7 @@ public sealed partial class JobRunner(
 
     private static readonly TimeSpan MaxClaimDelay = TimeSpan.FromMilliseconds(20);
 
-    private sealed record Outcome(Job Job, Func<DbSession, Task>? Record, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt);
+    private sealed record Outcome(Job Job, Func<DbSession, Task>? Record, GroupedRecord? Grouped, string? Error, DateTimeOffset At, DateTimeOffset? RetryAt);
 
     private GroupCommit<Outcome, bool>? _outcomes;
     private GroupCommit<Outcome, bool> Outcomes =>
@@ -130,6 +143,11 @@ public sealed partial class JobRunner(
     {
         foreach (var o in group)
             if (o.Record is not null) await o.Record(s);
+        foreach (var records in group.Where(o => o.Grouped is not null).GroupBy(o => o.Grouped!.GetType()))
+        {
+            var all = records.Select(o => o.Grouped!).ToList();
+            await all[0].WriteAllAsync(s, all);
+        }
         await JobStore.CompleteManyAsync(s, group.Where(o => o.Error is null).Select(o => (o.Job.Id, o.At)).ToList(), _owner);
         foreach (var o in group.Where(o => o.Error is not null)) await JobStore.FailAsync(s, o.Job.Id, _owner, o.Error!, o.At, o.RetryAt);
         return new bool[group.Count];
@@ -162,7 +180,7 @@ public sealed partial class JobRunner(
             : (DateTimeOffset?)null;
         // Outcomes of runs that finish together are committed together, the completions with one statement: a busy
         // queue (a fetch and a webhook per pushed order) is otherwise limited by a transaction, or a statement, per job.
-        await Outcomes.WriteAsync(new Outcome(job, result.Record, error, now, retryAt));
+        await Outcomes.WriteAsync(new Outcome(job, result.Record, result.Grouped, error, now, retryAt));
         if (error is not null && retryAt is null)
         {
             LogGaveUp(job.Id, job.Kind, job.Attempts, error);

@@ -113,13 +113,20 @@ public sealed class WebhookDeliveryHandler(
         }
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         metrics.WebhookAttempt(error is null ? "delivered" : job.Attempts < job.MaxAttempts ? "retry" : "failed");
-        Func<DbSession, Task> record = s => WebhookStore.AddAttemptAsync(s, job.Id, subscription.Id, stored.Id, now, statusCode, error, elapsed);
-        return error is null ? new JobResult.Done { Record = record } : new JobResult.Failed(error) { Record = record };
+        var record = new AttemptRecord(new NewWebhookAttempt(job.Id, subscription.Id, stored.Id, now, statusCode, error, elapsed));
+        return error is null ? new JobResult.Done { Grouped = record } : new JobResult.Failed(error) { Grouped = record };
     }
 
     public Task GaveUpAsync(Job job, string error, CancellationToken ct)
     {
         metrics.WebhookGaveUp();
         return Task.CompletedTask;
+    }
+
+    /// <summary>A delivery's attempt log entry; deliveries finishing together are logged with one statement.</summary>
+    private sealed record AttemptRecord(NewWebhookAttempt Attempt) : GroupedRecord
+    {
+        public override Task WriteAllAsync(DbSession s, IReadOnlyList<GroupedRecord> records) =>
+            WebhookStore.AddAttemptsAsync(s, records.Cast<AttemptRecord>().Select(r => r.Attempt).ToList());
     }
 }
