@@ -473,5 +473,13 @@ public sealed class Row
         ? _database.ReadInstant(_reader, Ordinal(column))
         : OrdoDatabase.ParseSqliteInstant(String(column));
     public DateTimeOffset? InstantOrNull(string column) => IsNull(column) ? null : Instant(column);
+    /// <summary>A decimal stored as NUMERIC (PostgreSQL) or as invariant text (SQLite, which has no exact decimal type).</summary>
+    public decimal? DecimalOrNull(string column) => Value(Ordinal(column)) switch
+    {
+        null or DBNull => null,
+        decimal d => d,
+        string t => decimal.Parse(t, NumberStyles.Number, CultureInfo.InvariantCulture),
+        var v => Convert.ToDecimal(v, CultureInfo.InvariantCulture),
+    };
     public T Enum<T>(string column) where T : struct, Enum => System.Enum.Parse<T>(String(column));
 }

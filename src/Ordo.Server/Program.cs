@@ -105,6 +105,7 @@ InboxEndpoints.Map(api);
 CatalogueEndpoints.Map(api);
 WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
+Ordo.Server.Features.Inventory.InventoryEndpoints.Map(api);
 ImportNativeOrders.Map(api);
 ImportCsvOrders.Map(api);
 PushHooks.MapAttempts(api);

@@ -10,9 +10,12 @@ public static class Permissions
     public const string InboxManage = "inbox:manage";
     public const string WebhooksManage = "webhooks:manage";
     public const string KeysManage = "keys:manage";
+    public const string InventoryRead = "inventory:read";
+    /// <summary>Receipts, adjustments, transfers, counts, warehouses and SKU stock settings.</summary>
+    public const string InventoryWrite = "inventory:write";
 
     public static IReadOnlyList<string> All { get; } =
-        [OrdersRead, OrdersWrite, OrdersAct, CatalogueWrite, InboxManage, WebhooksManage, KeysManage];
+        [OrdersRead, OrdersWrite, OrdersAct, CatalogueWrite, InboxManage, WebhooksManage, KeysManage, InventoryRead, InventoryWrite];
 }
 
 public static class Roles
@@ -28,11 +31,12 @@ public static class Roles
     private static readonly Dictionary<string, string[]> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = [.. Permissions.All],
-        [Operations] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.OrdersAct, Permissions.CatalogueWrite, Permissions.InboxManage, Permissions.WebhooksManage],
-        [CustomerService] = [Permissions.OrdersRead, Permissions.OrdersAct],
-        [Warehouse] = [Permissions.OrdersRead, Permissions.OrdersAct],
-        [Finance] = [Permissions.OrdersRead],
-        [Integration] = [Permissions.OrdersRead, Permissions.OrdersWrite],
+        [Operations] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.OrdersAct, Permissions.CatalogueWrite, Permissions.InboxManage, Permissions.WebhooksManage,
+            Permissions.InventoryRead, Permissions.InventoryWrite],
+        [CustomerService] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead],
+        [Warehouse] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead, Permissions.InventoryWrite],
+        [Finance] = [Permissions.OrdersRead, Permissions.InventoryRead],
+        [Integration] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.InventoryRead, Permissions.InventoryWrite],
     };
 
     public static IReadOnlyCollection<string> All => Grants.Keys;
