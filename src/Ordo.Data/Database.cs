@@ -41,6 +41,27 @@ public sealed class OrdoDatabase : IAsyncDisposable
     /// <summary>Attempt budget given to each webhook delivery the outbox enqueues (Ordo:Webhooks:MaxAttempts).</summary>
     public int WebhookMaxAttempts { get; init; } = 15;
 
+    // Whether any warehouse exists, looked up at most every few seconds: orders get stock jobs only once the
+    // merchant keeps stock in Ordo, and intake should not ask for every batch. Another instance's first warehouse
+    // is seen within InventoryRecheck.
+    private static readonly TimeSpan InventoryRecheck = TimeSpan.FromSeconds(5);
+    private volatile bool _inventoryActive;
+    private long _inventoryCheckedAt = long.MinValue;
+
+    /// <summary>Whether Ordo keeps stock here (a warehouse exists); cached, and true from the first warehouse on.</summary>
+    public async Task<bool> InventoryActiveAsync(DbSession s)
+    {
+        if (_inventoryActive) return true;
+        var checkedAt = Interlocked.Read(ref _inventoryCheckedAt);
+        if (checkedAt != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(checkedAt) < InventoryRecheck) return false;
+        _inventoryActive = await s.ScalarAsync<long>("SELECT COUNT(*) FROM (SELECT 1 FROM warehouses LIMIT 1) w") > 0;
+        Interlocked.Exchange(ref _inventoryCheckedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        return _inventoryActive;
+    }
+
+    /// <summary>Called when this process creates a warehouse: stock jobs start with the next order.</summary>
+    public void InventoryActivated() => _inventoryActive = true;
+
     public static OrdoDatabase Create(DatabaseProvider provider, string connectionString, int webhookMaxAttempts = 15)
     {
         if (provider == DatabaseProvider.Postgres)

@@ -1,3 +1,5 @@
+using Ordo.Core.Orders;
+using Ordo.Data.Inventory;
 using Ordo.Data.Jobs;
 using Ordo.Data.Orders;
 using Ordo.Data.Webhooks;
@@ -23,8 +25,14 @@ public static class Outbox
         if (!s.Memo.TryGetValue(nameof(WebhookSubscription), out var memo))
             s.Memo[nameof(WebhookSubscription)] = memo = await WebhookStore.ListSubscriptionsAsync(s, activeOnly: true);
         var subscriptions = (List<WebhookSubscription>)memo;
-        if (subscriptions.Count == 0) return;
         var jobs = new List<NewJob>();
+        // Stock follows the order: each order whose lifecycle moved gets one stock job (reserve, confirm, release,
+        // ship, restock), in the same transaction, once the merchant keeps stock in Ordo (a warehouse exists).
+        if (await s.Database.InventoryActiveAsync(s))
+            foreach (var (orderId, orderNo) in events.Where(e => e.Event.Event.Type != OrderEventTypes.Updated || e.Event.Event.To == OrderStatus.OnHold)
+                         .Select(e => (e.Event.OrderId, e.OrderNo)).Distinct())
+                jobs.Add(StockJobs.NewJob(orderId, orderNo, events[0].Event.Event.OccurredAt));
+        if (subscriptions.Count == 0 && jobs.Count == 0) return;
         foreach (var (orderNo, e) in events)
             foreach (var sub in subscriptions.Where(x => x.Wants(e.Event.Type)))
                 jobs.Add(new NewJob(WebhookJobKind, DocumentJson.Serialize(new WebhookJobPayload(sub.Id, e.Id, orderNo)),

@@ -54,6 +54,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSimulation>())
 builder.Services.AddHttpClient(WebhookDeliveryHandler.HttpClientName);
 builder.Services.AddSingleton<SubscriptionDirectory>();
 builder.Services.AddSingleton<IJobHandler, WebhookDeliveryHandler>();
+builder.Services.AddSingleton<IJobHandler, Ordo.Server.Features.Inventory.FollowOrderStock>();
 if (builder.Configuration.GetValue($"{OrdoOptions.Section}:Jobs:Enabled", true))
     builder.Services.AddHostedService<JobRunner>();
 

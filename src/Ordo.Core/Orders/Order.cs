@@ -201,6 +201,28 @@ public sealed class Order
         return ActionOutcome.Done(from, to);
     }
 
+    /// <summary>
+    /// Holds the order for problems found after it arrived (a stock shortage, an unpaid reservation that expired).
+    /// A reason a person already released is not raised again; an order already on hold gains the new reasons.
+    /// Answers whether anything changed.
+    /// </summary>
+    public bool HoldFor(IReadOnlyList<HoldReason> reasons, Actor actor, DateTimeOffset now, JsonObject context)
+    {
+        var fresh = reasons.Where(r => !State.ReleasedHoldKeys.Contains(r.Key) && State.HoldReasons.All(h => h.Key != r.Key)).ToList();
+        if (fresh.Count == 0 || !IsHoldable(State.Status)) return false;
+        var from = State.Status;
+        State = State with
+        {
+            Status = OrderStatus.OnHold,
+            ResumeStatus = from == OrderStatus.OnHold ? State.ResumeStatus : from,
+            HoldReasons = [.. State.HoldReasons, .. fresh],
+        };
+        context["holdReasons"] = ToJson(fresh);
+        Record(from == OrderStatus.OnHold ? OrderEventTypes.Updated : OrderEventTypes.StatusChanged, from, OrderStatus.OnHold, actor,
+            "held for review: " + string.Join("; ", fresh.Select(h => h.Message)), now, context);
+        return true;
+    }
+
     public IReadOnlyList<string> AllowedActionNames() =>
         OrderLifecycle.AllowedActions(State.Status, State.ResumeStatus).Select(a => a.Name()).ToList();
 

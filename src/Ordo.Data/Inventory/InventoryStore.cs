@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ordo.Core.Inventory;
 using Ordo.Core.Orders;
+using Ordo.Data.Jobs;
 
 namespace Ordo.Data.Inventory;
 
@@ -400,4 +401,27 @@ public static class InventoryStore
         var parameters = values.Select((v, i) => ($"{prefix}{i}", (object?)v)).ToArray();
         return (string.Join(", ", parameters.Select(p => "@" + p.Item1)), parameters);
     }
+}
+
+public sealed record StockJobPayload(long OrderId, string OrderNo);
+
+/// <summary>The job that brings an order's stock in line with its status (see the server's stock job handler).</summary>
+public static class StockJobs
+{
+    public const string Kind = "stock";
+    public const int MaxAttempts = 10;
+
+    /// <summary>One job per order at a time: the ordering key keeps an order's stock changes in sequence.</summary>
+    public static string OrderingKey(long orderId) => $"stock:{orderId}";
+
+    public static NewJob NewJob(long orderId, string orderNo, DateTimeOffset dueAt) =>
+        new(Kind, DocumentJson.Serialize(new StockJobPayload(orderId, orderNo)), dueAt, MaxAttempts, OrderingKey(orderId));
+
+    /// <summary>
+    /// The same job, due when an unpaid reservation expires. Its own ordering key: under the order's key it would hold
+    /// back every later stock change of the order (a cancellation's release) until it came due. The handler locks the
+    /// order row, so the two never run over each other.
+    /// </summary>
+    public static NewJob ExpiryJob(long orderId, string orderNo, DateTimeOffset dueAt) =>
+        new(Kind, DocumentJson.Serialize(new StockJobPayload(orderId, orderNo)), dueAt, MaxAttempts, $"stock-expiry:{orderId}");
 }

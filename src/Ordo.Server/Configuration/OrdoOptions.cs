@@ -20,6 +20,7 @@ public sealed class OrdoOptions
     public WebhookOptions Webhooks { get; set; } = new();
     public SecretsOptions Secrets { get; set; } = new();
     public ChannelOptions Channels { get; set; } = new();
+    public InventoryOptions Inventory { get; set; } = new();
     /// <summary>How many order numbers an instance reserves at a time per channel and day.</summary>
     public int OrderNumberBlockSize { get; set; } = 100;
     /// <summary>Where the SQLite database and first-start files live when no connection string is given.</summary>
@@ -30,6 +31,27 @@ public sealed class OrdoOptions
 
     /// <summary>Whether the demo simulation runs on <paramref name="provider"/>: by default exactly when demo data is on.</summary>
     public bool RunsDemoSimulation(DatabaseProvider provider) => DemoSimulation ?? SeedsDemoData(provider);
+}
+
+/// <summary>How orders hold stock (<c>Ordo:Inventory</c>).</summary>
+public sealed class InventoryOptions
+{
+    /// <summary>Minutes an unpaid order keeps its reserved stock.</summary>
+    public int UnpaidReservationMinutes { get; set; } = 30;
+    /// <summary>Per platform (<c>taobao</c>, <c>douyin</c>…), overriding <see cref="UnpaidReservationMinutes"/>.</summary>
+    public Dictionary<string, int> UnpaidReservationMinutesByPlatform { get; set; } = [];
+    /// <summary><c>cancel</c> (default) or <c>hold</c>: what happens to an unpaid order whose reservation expired.</summary>
+    public string OnExpiry { get; set; } = "cancel";
+    /// <summary>Whether a refund granted after shipment puts the goods back into stock.</summary>
+    public bool RestockRefundsAfterShipment { get; set; } = true;
+
+    public Ordo.Core.Inventory.ReservationPolicy ToPolicy() => new(
+        TimeSpan.FromMinutes(UnpaidReservationMinutes),
+        OnExpiry == "hold" ? Ordo.Core.Inventory.ExpiryAction.Hold : Ordo.Core.Inventory.ExpiryAction.Cancel,
+        UnpaidReservationMinutesByPlatform
+            .Where(p => Ordo.Core.Orders.Platforms.TryParse(p.Key, out _))
+            .ToDictionary(p => { Ordo.Core.Orders.Platforms.TryParse(p.Key, out var platform); return platform; }, p => TimeSpan.FromMinutes(p.Value)),
+        RestockRefundsAfterShipment);
 }
 
 public sealed class DatabaseOptions

@@ -46,6 +46,7 @@ public static class InventoryEndpoints
             if (priorityProblem is not null) return priorityProblem;
             var warehouse = new Warehouse(code, name, regions, kind, cold, priority);
             var created = await db.WriteAsync(s => InventoryStore.TryCreateWarehouseAsync(s, warehouse, clock.GetUtcNow()), ct);
+            db.InventoryActivated();
             return created is null
                 ? Problems.Result(409, "Warehouse exists", $"a warehouse with code '{code}' already exists", "code")
                 : Results.Json(WarehouseView(created), ApiJson.Options, statusCode: 201);

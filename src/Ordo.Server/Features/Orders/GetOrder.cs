@@ -12,8 +12,13 @@ public static class GetOrder
         api.MapGet("/orders/{orderNo}", async (string orderNo, OrdoDatabase db, CancellationToken ct) =>
         {
             if (!OrderNumberRoute.TryRead(orderNo, out var no, out var problem)) return problem!;
-            var order = await db.ReadAsync(s => OrderStore.FindByNoAsync(s, no.Value), ct);
-            return order is null ? Problems.NotFound($"no order {no}") : Results.Json(OrderView.From(order.State), ApiJson.Options);
+            var found = await db.ReadAsync(async s =>
+                await OrderStore.FindByNoAsync(s, no.Value) is { } order
+                    ? (Order: order, Reservations: await Ordo.Data.Inventory.InventoryStore.ReservationsOfOrderAsync(s, order.State.Id))
+                    : default, ct);
+            return found.Order is null
+                ? Problems.NotFound($"no order {no}")
+                : Results.Json(OrderView.From(found.Order.State) with { Reservations = found.Reservations.Select(ReservationView.Of).ToList() }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead).WithName("GetOrder").WithSummary("One order by its Ordo order number.");
 

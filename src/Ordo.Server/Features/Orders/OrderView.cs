@@ -17,6 +17,10 @@ public sealed record OrderView(
     IReadOnlyList<OrderLine> Lines, OrderAmounts Amounts, string BuyerMessage, string SellerMemo, IReadOnlyList<string> Tags, int Priority,
     Shipment? Shipment, int Version, IReadOnlyList<string> AllowedActions)
 {
+    /// <summary>The stock promised to the order's lines (GET /orders/{orderNo} only; null elsewhere).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReservationView>? Reservations { get; init; }
+
     public static OrderView From(OrderState s)
     {
         var d = s.Data;
@@ -39,4 +43,11 @@ public sealed record OrderEventView(
     public static OrderEventView Of(StoredOrderEvent e) => new(
         e.Id, e.Event.Sequence, e.Event.Type, e.Event.From, e.Event.To, e.Event.Actor.Kind.ToString().ToLowerInvariant(), e.Event.Actor.Id,
         e.Event.Reason, e.Event.OccurredAt, e.Event.Context);
+}
+
+/// <summary>Units of a SKU promised to a line of the order from a warehouse (status active, confirmed, released or shipped).</summary>
+public sealed record ReservationView(int LineNo, string Sku, string Warehouse, int Quantity, string? BundleSku, string Status, DateTimeOffset? ExpiresAt)
+{
+    public static ReservationView Of(Ordo.Data.Inventory.Reservation r) =>
+        new(r.LineNo, r.Sku, r.Warehouse, r.Quantity, r.BundleSku, Ordo.Data.Inventory.InventoryStore.StatusName(r.Status), r.ExpiresAt);
 }
