@@ -52,12 +52,18 @@ public sealed class OrdoDatabase : IAsyncDisposable
     public async Task<bool> InventoryActiveAsync(DbSession s)
     {
         if (_inventoryActive) return true;
+        if (_inventoryUnavailable) return false;
         var checkedAt = Interlocked.Read(ref _inventoryCheckedAt);
         if (checkedAt != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(checkedAt) < InventoryRecheck) return false;
         _inventoryActive = await s.ScalarAsync<long>("SELECT COUNT(*) FROM (SELECT 1 FROM warehouses LIMIT 1) w") > 0;
         Interlocked.Exchange(ref _inventoryCheckedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         return _inventoryActive;
     }
+
+    private volatile bool _inventoryUnavailable;
+
+    /// <summary>The schema stops before the inventory tables (see <see cref="Migrator"/>): orders get no stock jobs.</summary>
+    internal void InventoryUnavailable() => _inventoryUnavailable = true;
 
     /// <summary>Called when this process creates a warehouse: stock jobs start with the next order.</summary>
     public void InventoryActivated() => _inventoryActive = true;
