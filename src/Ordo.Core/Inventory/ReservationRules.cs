@@ -51,7 +51,7 @@ public static class ReservationRules
     /// The stock effect of an order moving from <paramref name="from"/> to <paramref name="to"/>, given whether it
     /// holds reservations still promised (<paramref name="holdsStock"/>) and whether it has shipped
     /// (<paramref name="shipped"/>). Holding an order keeps its stock; a refund that is only requested changes nothing
-    /// until it is granted.
+    /// until it is granted. <see cref="StockEffect.Confirm"/> is idempotent: the caller confirms only reservations still Active.
     /// </summary>
     public static StockEffect EffectOf(OrderStatus from, OrderStatus to, bool holdsStock, bool shipped, ReservationPolicy policy)
     {
@@ -62,7 +62,10 @@ public static class ReservationRules
             return to == OrderStatus.Refunded && shipped && policy.RestockRefundsAfterShipment ? StockEffect.Restock : StockEffect.None;
         }
         if (ShippedOrLater.Contains(to) && holdsStock) return StockEffect.Ship;
-        if (from == OrderStatus.PendingPayment && to != OrderStatus.OnHold && holdsStock) return StockEffect.Confirm;
+        // Leaving OnHold for a paid state confirms too: an order held while unpaid resumes as Paid when the platform
+        // reported payment meanwhile. Confirming a reservation that is already confirmed changes nothing.
+        if (from is OrderStatus.PendingPayment or OrderStatus.OnHold && to is not (OrderStatus.OnHold or OrderStatus.PendingPayment) && holdsStock)
+            return StockEffect.Confirm;
         return StockEffect.None;
     }
 

@@ -71,10 +71,18 @@ public static class ReservationPlanner
         IReadOnlyDictionary<string, Warehouse> warehouses,
         IReadOnlyDictionary<string, SkuStockProfile> profiles)
     {
+        // A line must ask for at least one unit: a negative quantity would turn the reservation into a release of
+        // units promised to other orders.
+        var invalid = request.Lines.Where(l => l.Quantity <= 0)
+            .Select(l => new Shortage(l.LineNo, l.Sku, l.Quantity, 0, $"line {l.LineNo}: quantity {l.Quantity} is not a positive number of units"))
+            .ToList();
+        if (invalid.Count > 0) return new ReservationDecision(request.OrderNo, [], invalid);
+
         var needs = Needs(request, profiles);
+        bool IsColdChain(string sku) => profiles.TryGetValue(sku, out var p) && p.ColdChain;
         List<string> Candidates(string sku)
         {
-            var cold = profiles.TryGetValue(sku, out var p) && p.ColdChain;
+            var cold = IsColdChain(sku);
             return (bySku.GetValueOrDefault(sku) ?? [])
                 .Select(code => warehouses.GetValueOrDefault(code))
                 .Where(w => w is not null && (!cold || w.ColdChain))
@@ -102,7 +110,9 @@ public static class ReservationPlanner
             foreach (var n in needs.Where(n => n.Sku == sku))
             {
                 var reason = candidates[sku].Count == 0
-                    ? (bySku.ContainsKey(sku) ? $"{sku} needs a cold-chain warehouse and none holds it" : $"{sku} is not stocked in any warehouse")
+                    ? (IsColdChain(sku) && (bySku.GetValueOrDefault(sku) ?? []).Any(warehouses.ContainsKey)
+                        ? $"{sku} needs a cold-chain warehouse and none holds it"
+                        : $"{sku} is not stocked in any warehouse")
                     : available >= total
                         ? $"{sku}: {total} needed, {available} available to promise but no single warehouse has more than {best}"
                         : $"{sku}: {total} needed, {available} available to promise";
