@@ -149,6 +149,30 @@ public abstract class InventoryApiTests(OrdoHost host) : CatalogueTestBase(host)
         await ShouldBeProblemAsync(await PostAsync("/api/v1/inventory/receipts", new { sku = set, warehouse, quantity = 1 }), HttpStatusCode.UnprocessableEntity, "sku");
     }
 
+    [Fact]
+    public async Task A_stock_count_books_the_differences_and_alerts_above_3_percent()
+    {
+        var close = await SkuAsync();
+        var off = await SkuAsync();
+        var warehouse = await WarehouseAsync();
+        await PostAsync("/api/v1/inventory/receipts", new { sku = close, warehouse, quantity = 100 });
+        await PostAsync("/api/v1/inventory/receipts", new { sku = off, warehouse, quantity = 50 });
+
+        var response = await PostAsync("/api/v1/inventory/counts", new { warehouse, reference = "CNT-11", lines = new[] { new { sku = close, counted = 98 }, new { sku = off, counted = 40 } } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var report = await response.ReadObjectAsync();
+        report["alert"]!.GetValue<bool>().ShouldBeTrue();
+        var lines = report["lines"]!.AsArray();
+        lines.Single(l => l!["sku"]!.GetValue<string>() == close)!["exceedsThreshold"]!.GetValue<bool>().ShouldBeFalse();
+        lines.Single(l => l!["sku"]!.GetValue<string>() == off)!["difference"]!.GetValue<int>().ShouldBe(-10);
+        (await Host.GetJsonAsync($"/api/v1/inventory/{off}"))["onHand"]!.GetValue<int>().ShouldBe(40);
+        var last = (await Host.GetJsonAsync($"/api/v1/inventory/{off}/ledger"))["items"]!.AsArray()[0]!;
+        (last["kind"]!.GetValue<string>(), last["reference"]!.GetValue<string>(), last["onHand"]!.GetValue<int>()).ShouldBe(("count", "CNT-11", -10));
+        await ShouldBeProblemAsync(await PostAsync("/api/v1/inventory/counts", new { warehouse, lines = new[] { new { sku = close, counted = -1 } } }), HttpStatusCode.UnprocessableEntity, "lines[0].counted");
+        (await Host.GetJsonAsync("/api/v1/inventory/ledger/check"))["balanced"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData("""{"warehouse":"W","quantity":1}""", "sku")]
     [InlineData("""{"sku":"S","quantity":1}""", "warehouse")]

@@ -139,6 +139,63 @@ public static class InventoryEndpoints
         .RequireAuthorization(Permissions.InventoryWrite).WithName("ReceiveTransfer")
         .WithSummary("Transferred goods arrived: sku, warehouse, quantity, reference (in transit − , on hand +).");
 
+        api.MapPost("/inventory/counts", async (HttpContext http, OrdoDatabase db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            const string title = "Invalid stock count";
+            var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
+            if (problem is not null) return problem;
+            var warehouse = body.String("warehouse");
+            if (string.IsNullOrEmpty(warehouse)) return Invalid(title, "warehouse is required", "warehouse");
+            var reference = body.String("reference") ?? $"COUNT-{clock.GetUtcNow():yyyyMMddHHmmss}";
+            if (reference.Length > 128) return Invalid(title, "reference is at most 128 characters", "reference");
+            if (!body.TryGetProperty("lines", out var linesElement) || linesElement.ValueKind != JsonValueKind.Array || linesElement.GetArrayLength() == 0)
+                return Invalid(title, "lines must be a non-empty array of {sku, counted}", "lines");
+            if (linesElement.GetArrayLength() > 10_000) return Invalid(title, "at most 10,000 lines per count; split it", "lines");
+            var counted = new List<CountedStock>();
+            var i = 0;
+            foreach (var line in linesElement.EnumerateArray())
+            {
+                var field = $"lines[{i++}]";
+                if (line.ValueKind != JsonValueKind.Object || line.String("sku") is not { Length: > 0 } sku) return Invalid(title, "each line needs a sku", field + ".sku");
+                if (!line.TryGetProperty("counted", out var c) || c.ValueKind != JsonValueKind.Number || !c.TryGetInt32(out var units) || units is < 0 or > MaxQuantity)
+                    return Invalid(title, $"each line needs counted: a whole number from 0 to {MaxQuantity}", field + ".counted");
+                counted.Add(new CountedStock(sku, warehouse, units));
+            }
+            var (threshold, thresholdProblem) = Int(body, "alertThresholdPercent", (int)StockCount.DefaultThresholdPercent, 0, 100, title);
+            if (thresholdProblem is not null) return thresholdProblem;
+            var actor = http.User.ToActor();
+            var skus = counted.Select(c => c.Sku).Distinct().ToList();
+            var outcome = await db.WriteAsync(async s =>
+            {
+                var known = await CatalogueStore.ExistingSkusAsync(s, skus);
+                if (skus.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return new CountOutcome(Invalid(title, $"SKU '{unknown}' does not exist", "lines"), null, null);
+                if (await InventoryStore.FindWarehouseAsync(s, warehouse) is null) return new CountOutcome(Invalid(title, $"warehouse '{warehouse}' does not exist", "warehouse"), null, null);
+                var now = clock.GetUtcNow();
+                var balances = await InventoryStore.LockBalancesAsync(s, skus, skus.Select(k => (k, warehouse)).ToList(), now);
+                var report = StockCount.Compare(counted, balances.ToDictionary(kv => kv.Key, kv => kv.Value.OnHand), reference, actor, now, threshold);
+                var booking = await InventoryStore.BookAsync(s, report.Movements.Select(m =>
+                    new StockChange(m.Sku, m.Warehouse, MovementKind.Count, m.Delta, m.Reason, reference)).ToList(), actor, now);
+                // A refused booking wrote nothing (all or nothing).
+                return booking.Booked ? new CountOutcome(null, report, null) : new CountOutcome(null, null, booking.Refusal);
+            }, ct);
+            if (outcome.Problem is not null) return outcome.Problem;
+            if (outcome.Refusal is not null)
+                return Problems.Result(409, "Count below what is promised", $"{outcome.Refusal}; ship or release those orders first, or count again", "lines");
+            var report = outcome.Report!;
+            if (report.Alert)
+                logs.CreateLogger("Ordo.Server.Inventory").LogWarning("ALERT: stock count {Reference} in {Warehouse} differs beyond {Threshold}%: {Reasons}",
+                    reference, warehouse, threshold, string.Join("; ", report.Reasons));
+            return Results.Json(new
+            {
+                reference, warehouse, alert = report.Alert, reasons = report.Reasons,
+                total = new { system = report.Total.System, counted = report.Total.Counted, difference = report.Total.Difference, differencePercent = report.Total.DifferencePercent },
+                lines = report.Lines.Select(l => new { l.Sku, system = l.System, counted = l.Counted, difference = l.Difference, differencePercent = l.DifferencePercent, exceedsThreshold = l.ExceedsThreshold }),
+                movements = report.Movements.Count,
+            }, ApiJson.Options, statusCode: 201);
+        })
+        .RequireAuthorization(Permissions.InventoryWrite).WithName("CountStock")
+        .WithSummary("A stock count of one warehouse: {warehouse, reference, lines: [{sku, counted}], alertThresholdPercent (3)}; books the differences as count movements and answers the differences report (alert when a line or the total differs by more than the threshold).");
+
         api.MapGet("/inventory/ledger/check", async (OrdoDatabase db, CancellationToken ct) =>
         {
             var differences = await db.ReadAsync(InventoryStore.CheckLedgerAsync, ct);
@@ -241,6 +298,8 @@ public static class InventoryEndpoints
     };
 
     private sealed record SettingsOutcome(bool Found, string? Missing);
+
+    private sealed record CountOutcome(IResult? Problem, StockCountReport? Report, string? Refusal);
 
     private sealed record BookOutcome(string? Missing, Booking? Booking);
 
