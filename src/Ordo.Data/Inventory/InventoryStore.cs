@@ -349,6 +349,17 @@ public static class InventoryStore
 
     public static string StatusName(ReservationStatus status) => status.ToString().ToLowerInvariant();
 
+    /// <summary>The reservations of many orders, by order id (orders without any are absent).</summary>
+    public static async Task<Dictionary<long, List<Reservation>>> ReservationsOfOrdersAsync(DbSession s, IReadOnlyCollection<long> orderIds)
+    {
+        if (orderIds.Count == 0) return [];
+        var rows = new RowSet(new RowColumn("order_id", ColumnType.BigInt));
+        foreach (var id in orderIds.Distinct()) rows.Add(id);
+        var found = await rows.QueryAsync(s, "k", source =>
+            $"SELECT r.* FROM reservations r WHERE r.order_id IN (SELECT order_id FROM {source}) ORDER BY r.id", MapReservation);
+        return found.GroupBy(r => r.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
     public static Task<List<Reservation>> ReservationsOfOrderAsync(DbSession s, long orderId) =>
         s.QueryAsync("SELECT * FROM reservations WHERE order_id = @o ORDER BY id", MapReservation, ("o", orderId));
 

@@ -63,6 +63,17 @@ public static class OrderStore
         return state is null ? null : Order.Restore(state);
     }
 
+    /// <summary>Orders by id (those that exist), locked for update on PostgreSQL in id order, so that two transactions never wait for each other in a circle.</summary>
+    public static async Task<List<Order>> FindManyByIdAsync(DbSession s, IReadOnlyCollection<long> ids, bool forUpdate = false)
+    {
+        if (ids.Count == 0) return [];
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt));
+        foreach (var id in ids.Distinct().Order()) rows.Add(id);
+        var found = await rows.QueryAsync(s, "k", source =>
+            $"SELECT o.id, o.document FROM orders o WHERE o.id IN (SELECT id FROM {source}) ORDER BY o.id {(forUpdate ? s.ForUpdate : "")}", Map);
+        return found.Select(Order.Restore).ToList();
+    }
+
     /// <summary>Inserts a new order unless one with the same platform, shop and platform order id exists. Returns the new id, or null when another request created it first.</summary>
     public static async Task<long?> TryInsertAsync(DbSession s, Order order) =>
         (await TryInsertManyAsync(s, [order])).Count == 0 ? order.State.Id : null;

@@ -34,59 +34,92 @@ public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, 
     {
         var payload = DocumentJson.Deserialize<StockJobPayload>(job.Payload);
         if (payload is null) return new JobResult.Abandoned("the stock job's payload is not readable");
-        await database.WriteAsync(s => FollowAsync(s, payload), ct);
+        await Groups.WriteAsync(payload, ct);
         return new JobResult.Done();
     }
 
-    private async Task<bool> FollowAsync(DbSession s, StockJobPayload payload)
+    // Stock jobs that run together are decided together: one transaction locks their orders and the balances they
+    // draw on once, and the reservation planner decides them in one pass (first come, first served). On a promotion
+    // night thousands of orders want the same SKU; one at a time they would queue on its balance row's lock.
+    private GroupCommit<StockJobPayload, bool>? _groups;
+    private GroupCommit<StockJobPayload, bool> Groups =>
+        LazyInitializer.EnsureInitialized(ref _groups, () => new(database, maxGroup: 256, postgresWriters: 1, FollowManyAsync));
+
+    private async Task<IReadOnlyList<bool>> FollowManyAsync(DbSession s, IReadOnlyList<StockJobPayload> payloads)
     {
         var now = clock.GetUtcNow();
-        // The order row is locked first: its other writers (intake, actions) and this job take their turns.
-        var order = await OrderStore.FindByNoAsync(s, payload.OrderNo, forUpdate: true);
-        if (order is null) return false;
-        var reservations = await InventoryStore.ReservationsOfOrderAsync(s, order.State.Id);
+        // Every order row is locked first (in id order): its other writers (intake, actions) and this job take turns.
+        var orders = await OrderStore.FindManyByIdAsync(s, payloads.Select(p => p.OrderId).ToList(), forUpdate: true);
+        var reservations = await InventoryStore.ReservationsOfOrdersAsync(s, orders.Select(o => o.State.Id).ToList());
+        // Orders to reserve keep the order their jobs came in.
+        var arrival = payloads.Select((p, i) => (p.OrderId, i)).GroupBy(x => x.OrderId).ToDictionary(g => g.Key, g => g.Min(x => x.i));
+        var toReserve = new List<(Order Order, OrderStatus Effective)>();
+        foreach (var order in orders.OrderBy(o => arrival[o.State.Id]))
+        {
+            var mine = reservations.GetValueOrDefault(order.State.Id) ?? [];
+            if (await FollowAsync(s, order, mine, now) is { } effective) toReserve.Add((order, effective));
+        }
+        if (toReserve.Count > 0) await ReserveAsync(s, toReserve, now);
+        return new bool[payloads.Count];
+    }
+
+    /// <summary>Applies what the order's state asks of its stock; answers the status to reserve for when it needs a reservation.</summary>
+    private async Task<OrderStatus?> FollowAsync(DbSession s, Order order, IReadOnlyList<Reservation> reservations, DateTimeOffset now)
+    {
         var holdsStock = reservations.Any(r => r.Status is ReservationStatus.Active or ReservationStatus.Confirmed);
         var shipped = reservations.Any(r => r.Status == ReservationStatus.Shipped);
         var status = order.Status;
         var effective = status == OrderStatus.OnHold ? order.State.ResumeStatus ?? status : status;
-        var orderNo = order.State.OrderNo;
+        var (id, orderNo) = (order.State.Id, order.State.OrderNo);
 
         if (status is OrderStatus.Cancelled or OrderStatus.Refunded)
         {
-            if (holdsStock) await InventoryStore.ApplyEffectAsync(s, order.State.Id, orderNo, StockEffect.Release, $"order {status.ToString().ToLowerInvariant()}", Inventory, now);
+            if (holdsStock) await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Release, $"order {status.ToString().ToLowerInvariant()}", Inventory, now);
             else if (status == OrderStatus.Refunded && shipped && _policy.RestockRefundsAfterShipment)
-                await InventoryStore.ApplyEffectAsync(s, order.State.Id, orderNo, StockEffect.Restock, "refunded after shipment", Inventory, now);
-            return true;
+                await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Restock, "refunded after shipment", Inventory, now);
+            return null;
         }
         if (effective is OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.Completed)
         {
-            if (holdsStock) await InventoryStore.ApplyEffectAsync(s, order.State.Id, orderNo, StockEffect.Ship, "shipped", Inventory, now);
-            return true;
+            if (holdsStock) await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Ship, "shipped", Inventory, now);
+            return null;
         }
         if (reservations.Count == 0)
-        {
-            if (!ReservationRules.Reserves(status) || order.State.HoldReasons.Any(h => h.Code == ShortageCode)) return true;
-            await ReserveAsync(s, order, effective, now);
-            return true;
-        }
+            return ReservationRules.Reserves(status) && order.State.HoldReasons.All(h => h.Code != ShortageCode) ? effective : null;
         var active = reservations.Where(r => r.Status == ReservationStatus.Active).ToList();
         if (effective != OrderStatus.PendingPayment && active.Count > 0)
-            await InventoryStore.ApplyEffectAsync(s, order.State.Id, orderNo, StockEffect.Confirm, "paid", Inventory, now);
+            await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Confirm, "paid", Inventory, now);
         else if (effective == OrderStatus.PendingPayment && active.Count > 0 && active.Min(r => r.ExpiresAt) is { } expiresAt && expiresAt <= now)
             await ExpireAsync(s, order, now);
-        return true;
+        return null;
     }
 
-    private async Task ReserveAsync(DbSession s, Order order, OrderStatus effective, DateTimeOffset now)
+    private async Task ReserveAsync(DbSession s, IReadOnlyList<(Order Order, OrderStatus Effective)> orders, DateTimeOffset now)
     {
-        var data = order.State.Data;
-        var lines = data.Lines.Select((l, i) => (Line: l, No: i + 1)).Where(x => !string.IsNullOrEmpty(x.Line.Sku) && x.Line.Quantity > 0)
-            .Select(x => new RequestedLine(x.No, x.Line.Sku!, x.Line.Quantity)).ToList();
-        if (lines.Count == 0) return;
-        var request = new OrderStockRequest(order.State.Id, data.Platform, effective, new ReservationRequest(order.State.OrderNo, data.Receiver?.Province, lines));
-        var decision = (await InventoryStore.ReserveAsync(s, [request], _policy, Inventory, now))[0];
-        if (!decision.IsReserved)
+        var requests = new List<OrderStockRequest>();
+        var requested = new List<(Order Order, OrderStatus Effective)>();
+        foreach (var (order, effective) in orders)
         {
+            var data = order.State.Data;
+            var lines = data.Lines.Select((l, i) => (Line: l, No: i + 1)).Where(x => !string.IsNullOrEmpty(x.Line.Sku) && x.Line.Quantity > 0)
+                .Select(x => new RequestedLine(x.No, x.Line.Sku!, x.Line.Quantity)).ToList();
+            if (lines.Count == 0) continue;
+            requests.Add(new OrderStockRequest(order.State.Id, data.Platform, effective, new ReservationRequest(order.State.OrderNo, data.Receiver?.Province, lines)));
+            requested.Add((order, effective));
+        }
+        var decisions = await InventoryStore.ReserveAsync(s, requests, _policy, Inventory, now);
+        var held = new List<Order>();
+        var expiries = new List<NewJob>();
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            var (order, effective) = requested[i];
+            var decision = decisions[i];
+            if (decision.IsReserved)
+            {
+                if (_policy.ExpiresAt(order.State.Data.Platform, effective, now) is { } expiresAt)
+                    expiries.Add(StockJobs.ExpiryJob(order.State.Id, order.State.OrderNo, expiresAt));
+                continue;
+            }
             // Stable messages (no counts that change): a person who releases the hold is not asked again for the same lines.
             var reasons = decision.Shortages.GroupBy(x => x.Sku).Select(g => new HoldReason(ShortageCode,
                 $"not enough stock to promise {g.Key} × {g.First().Needed}", $"lines[{g.First().LineNo - 1}].sku")).ToList();
@@ -94,11 +127,11 @@ public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, 
             {
                 ["line"] = x.LineNo, ["sku"] = x.Sku, ["needed"] = x.Needed, ["available"] = x.Available, ["reason"] = x.Reason,
             }).ToArray()) };
-            if (order.HoldFor(reasons, Inventory, now, context)) await OrderStore.UpdateAsync(s, order);
-            return;
+            if (order.HoldFor(reasons, Inventory, now, context)) held.Add(order);
         }
-        if (_policy.ExpiresAt(data.Platform, effective, now) is { } expiresAt)
-            await JobStore.EnqueueManyAsync(s, [StockJobs.ExpiryJob(order.State.Id, order.State.OrderNo, expiresAt)], now);
+        if (held.Count > 0 && (await OrderStore.UpdateManyAsync(s, held)).Count > 0)
+            throw new InvalidOperationException("an order read for update changed before its shortage hold was written");
+        await JobStore.EnqueueManyAsync(s, expiries, now);
     }
 
     private async Task ExpireAsync(DbSession s, Order order, DateTimeOffset now)
