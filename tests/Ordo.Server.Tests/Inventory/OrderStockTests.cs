@@ -97,6 +97,25 @@ public abstract class OrderStockTests(OrderStockTests.StockHost host) : Catalogu
     }
 
     [Fact]
+    public async Task Two_hundred_concurrent_orders_for_25_units_reserve_exactly_25()
+    {
+        var sku = await StockedSkuAsync(25);
+
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => OrderAsync(sku))));
+
+        int reserved = 0, held = 0;
+        foreach (var orderNo in numbers)
+        {
+            var order = await EventuallyAsync($"/api/v1/orders/{orderNo}", o => Statuses(o).Length == 1 || o["status"]!.GetValue<string>() == "OnHold");
+            if (Statuses(order).Length == 1) reserved++; else held++;
+        }
+        (reserved, held).ShouldBe((25, 175));
+        var stock = await Host.GetJsonAsync($"/api/v1/inventory/{sku}");
+        (stock["onHand"]!.GetValue<int>(), stock["reserved"]!.GetValue<int>(), stock["atp"]!.GetValue<int>()).ShouldBe((25, 25, 0));
+        (await Host.GetJsonAsync("/api/v1/inventory/ledger/check"))["balanced"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Cancellation_releases_shipment_deducts_and_a_refund_after_shipment_restocks()
     {
         var sku = await StockedSkuAsync(5);
