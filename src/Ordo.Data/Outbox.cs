@@ -28,8 +28,10 @@ public static class Outbox
         var jobs = new List<NewJob>();
         // Stock follows the order: each order whose lifecycle moved gets one stock job (reserve, confirm, release,
         // ship, restock), in the same transaction, once the merchant keeps stock in Ordo (a warehouse exists).
+        // Putting an order on hold changes nothing for its stock (and a shortage hold is written by the stock job).
         if (await s.Database.InventoryActiveAsync(s))
-            foreach (var (orderId, orderNo) in events.Where(e => e.Event.Event.Type != OrderEventTypes.Updated || e.Event.Event.To == OrderStatus.OnHold)
+            foreach (var (orderId, orderNo) in events.Where(e => e.Event.Event.Type == OrderEventTypes.Created
+                             || (e.Event.Event.Type == OrderEventTypes.StatusChanged && e.Event.Event.To != OrderStatus.OnHold))
                          .Select(e => (e.Event.OrderId, e.OrderNo)).Distinct())
                 jobs.Add(StockJobs.NewJob(orderId, orderNo, events[0].Event.Event.OccurredAt));
         if (subscriptions.Count == 0 && jobs.Count == 0) return;
