@@ -4,24 +4,26 @@ using Ordo.Bench;
 // Ordo load generator. Benchmarks:
 //   dotnet run -c Release --project bench/Ordo.Bench -- intake [options]         (see IntakeOptions.Usage)
 //   dotnet run -c Release --project bench/Ordo.Bench -- sync-latency [options]   (see SyncLatencyOptions.Usage)
+//   dotnet run -c Release --project bench/Ordo.Bench -- flash-sale [options]     (see FlashSaleOptions.Usage)
 // The benchmark starts its own Ordo server processes (and, without --pg, its own PostgreSQL cluster).
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine(IntakeOptions.Usage);
     Console.WriteLine(SyncLatencyOptions.Usage);
+    Console.WriteLine(FlashSaleOptions.Usage);
     return args.Length == 0 ? 2 : 0;
 }
 
-if (args[0] is not ("intake" or "sync-latency"))
+if (args[0] is not ("intake" or "sync-latency" or "flash-sale"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{args[0]}' (expected intake or sync-latency)");
+    Console.Error.WriteLine($"unknown benchmark '{args[0]}' (expected intake, sync-latency or flash-sale)");
     Console.Error.WriteLine(IntakeOptions.Usage);
     Console.Error.WriteLine(SyncLatencyOptions.Usage);
     return 2;
 }
 
-var usage = args[0] == "intake" ? IntakeOptions.Usage : SyncLatencyOptions.Usage;
+var usage = args[0] switch { "intake" => IntakeOptions.Usage, "sync-latency" => SyncLatencyOptions.Usage, _ => FlashSaleOptions.Usage };
 Func<CancellationToken, Task<int>> benchmark;
 try
 {
@@ -30,6 +32,12 @@ try
         var options = IntakeOptions.Parse(args[1..]);
         if (options.Help) { Console.WriteLine(usage); return 0; }
         benchmark = new IntakeBenchmark(options).RunAsync;
+    }
+    else if (args[0] == "flash-sale")
+    {
+        var options = FlashSaleOptions.Parse(args[1..]);
+        if (options.Help) { Console.WriteLine(usage); return 0; }
+        benchmark = new FlashSaleBenchmark(options).RunAsync;
     }
     else
     {

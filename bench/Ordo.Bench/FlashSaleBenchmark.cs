@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Ordo.Data;
+
+namespace Ordo.Bench;
+
+/// <summary>
+/// The flash-sale benchmark: per database, fresh Ordo servers (several on PostgreSQL, one on SQLite) on one
+/// database, a SKU with few units and no safety buffer, then many one-unit orders for it sent at once through the
+/// HTTP API. Each order gets a reservation decision (reserved, or held for the shortage); the decisions are read
+/// back from the database with their times, and the stock is checked: exactly the units reserved, never negative,
+/// ledger equal to balances.
+/// </summary>
+public sealed class FlashSaleBenchmark(FlashSaleOptions options)
+{
+    public const string SectionHeading = "## Flash sale";
+    private const string Shop = "DY-FLASH";
+    private const string Sku = "FLASH-1";
+    private const string WarmSku = "WARM-1";
+    private const int WarmupOrders = 300;
+    public const double TargetDecisionsPerSecond = 5000;
+    public const double TargetP99Ms = 100;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var total = Stopwatch.StartNew();
+        var helper = new IntakeBenchmark(options.Shared);
+        var root = helper.RepoRoot();
+        var serverDll = await helper.ServerDllAsync(root, ct);
+        var machine = await MachineInfo.CollectAsync(root, ct);
+        Console.WriteLine($"Ordo flash-sale benchmark: {machine.Summary}");
+        var apiKey = "ordo_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 32);
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Concurrency + 16,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        { Timeout = TimeSpan.FromSeconds(120) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+
+        var runs = new List<FlashRun>();
+        PostgresCluster? cluster = null;
+        try
+        {
+            if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, 1, serverDll, apiKey, http, ct));
+            if (options.Postgres)
+            {
+                (var connection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
+                runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (connection, description), options.Instances, serverDll, apiKey, http, ct));
+            }
+        }
+        finally
+        {
+            if (cluster is not null) await cluster.DisposeAsync();
+        }
+        total.Stop();
+
+        Console.WriteLine();
+        foreach (var run in runs)
+        {
+            Console.WriteLine($"{run.Title}: {run.Database}");
+            Console.WriteLine(Table(run));
+            Console.WriteLine(run.Verification);
+            Console.WriteLine(run.TargetLine);
+            Console.WriteLine();
+        }
+        if (options.Output is { } output)
+        {
+            var path = Path.IsPathRooted(output) || options.Output != "docs/benchmarks.md" ? Path.GetFullPath(output) : Path.Combine(root, output);
+            Report.WriteSection(path, machine, Section(machine, started, total.Elapsed, runs), SectionHeading);
+            Console.WriteLine($"Wrote the \"{SectionHeading}\" section of {path}");
+        }
+        var failed = runs.Any(r => !r.Verified);
+        if (failed) Console.Error.WriteLine("The stock was not decided correctly: see above.");
+        return failed ? 1 : 0;
+    }
+
+    private sealed record FlashRun(
+        string Title, string Database, int Instances, int Orders, int Units, int RequestErrors, double SendSeconds,
+        double[] RequestMs, double[] DecisionMs, double DecisionsPerSecond, double DecisionSpanSeconds, long Reserved, long Held,
+        bool Verified, string Verification, double ServerCpu)
+    {
+        public bool Passed => Verified && DecisionsPerSecond >= TargetDecisionsPerSecond && Percentile(DecisionMs, 0.99) < TargetP99Ms;
+        public string TargetLine => string.Create(CultureInfo.InvariantCulture,
+            $"- **{(Passed ? "PASS" : "MISS")}** >= {TargetDecisionsPerSecond:N0} reservation decisions/s with p99 < {TargetP99Ms} ms: {DecisionsPerSecond:N0}/s, p99 {Percentile(DecisionMs, 0.99):0.0} ms");
+    }
+
+    private async Task<FlashRun> RunDatabaseAsync(
+        string title, string provider, (string Connection, string Description)? postgres, int instances, string serverDll, string apiKey, HttpClient http, CancellationToken ct)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"== {title}, {instances} instance(s) ==");
+        var background = await ProcStats.MachineLoadAsync(TimeSpan.FromSeconds(2), ct);
+        for (var settle = 0; settle < 10 && background > 0.15; settle++)
+            background = await ProcStats.MachineLoadAsync(TimeSpan.FromSeconds(2), ct);
+        await using var workspace = await BenchWorkspace.CreateAsync(provider, postgres, apiKey, options.ServerEnvironment, ct);
+        var servers = new List<OrdoServerProcess>();
+        try
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                var dir = Path.Combine(workspace.WorkDir, $"instance-{i + 1}");
+                Directory.CreateDirectory(dir);
+                servers.Add(await OrdoServerProcess.StartAsync(serverDll, dir, workspace.Environment, http, ct));
+            }
+            Console.WriteLine($"Database: {workspace.Description}; servers: {string.Join(", ", servers.Select(s => $"pid {s.Pid} on {s.BaseAddress}"))}");
+            var first = servers[0].BaseAddress;
+            await PostAsync(http, first, "api/v1/shops", new { platform = "douyin", code = Shop, name = "flash sale" }, ct);
+            foreach (var (code, units) in new[] { (Sku, options.Units), (WarmSku, WarmupOrders * 2) })
+            {
+                await PostAsync(http, first, "api/v1/skus", new { code, name = code }, ct);
+                await PatchAsync(http, first, $"api/v1/skus/{code}/stock-settings", new { safetyBuffer = new { units = 0 } }, ct);
+            }
+            await PostAsync(http, first, "api/v1/warehouses", new { code = "WH-EAST", name = "华东仓", regions = new[] { "福建", "浙江" }, priority = 10 }, ct);
+            await PostAsync(http, first, "api/v1/warehouses", new { code = "WH-SOUTH", name = "华南仓", regions = new[] { "广东" }, priority = 20 }, ct);
+            await PostAsync(http, first, "api/v1/inventory/receipts", new { sku = Sku, warehouse = "WH-EAST", quantity = options.Units / 2 }, ct);
+            await PostAsync(http, first, "api/v1/inventory/receipts", new { sku = Sku, warehouse = "WH-SOUTH", quantity = options.Units - options.Units / 2 }, ct);
+            await PostAsync(http, first, "api/v1/inventory/receipts", new { sku = WarmSku, warehouse = "WH-EAST", quantity = WarmupOrders * 2 }, ct);
+
+            await using var db = OrdoDatabase.Create(postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres,
+                workspace.Connection ?? $"Data Source={Path.Combine(workspace.WorkDir, "data", "ordo.db")}");
+
+            // Warm-up (JIT, pools) on another SKU: not reported.
+            await SendAsync(http, servers, new OrderFactory(Shop, WarmSku), WarmupOrders, ct);
+            await WaitDecidedAsync(db, WarmSku, WarmupOrders, ct);
+
+            var factory = new OrderFactory(Shop, Sku);
+            var bodies = options.Batch == 1 ? factory.Singles(options.Orders) : factory.Batches(options.Orders, options.Batch);
+            var cpu0 = servers.Sum(s => ProcStats.ProcessCpuSeconds(s.Pid));
+            var send = Stopwatch.StartNew();
+            var (requestMs, errors) = await SendBodiesAsync(http, servers, bodies, ct);
+            send.Stop();
+            TimeSpan decidedAfter;
+            try { decidedAfter = await WaitDecidedAsync(db, Sku, options.Orders, ct); }
+            catch (BenchmarkException)
+            {
+                workspace.Keep = true;
+                Console.Error.WriteLine($"kept {workspace.WorkDir} for inspection");
+                throw;
+            }
+            var cpu = (servers.Sum(s => ProcStats.ProcessCpuSeconds(s.Pid)) - cpu0) / Math.Max(0.001, send.Elapsed.TotalSeconds + decidedAfter.TotalSeconds);
+
+            // Decision times from the database: a reservation's creation, or the shortage hold event; minus the order's arrival.
+            var decisions = await db.ReadAsync(s => s.QueryAsync(
+                """
+                SELECT o.received_at AS received_at, r.created_at AS decided_at FROM orders o JOIN reservations r ON r.order_id = o.id WHERE r.sku = @sku
+                UNION ALL
+                SELECT o.received_at AS received_at, e.occurred_at AS decided_at FROM orders o JOIN order_events e ON e.order_id = o.id
+                WHERE e.type = 'order.status_changed' AND e.to_status = 'OnHold' AND e.actor_id = 'inventory'
+                  AND o.id IN (SELECT id FROM orders WHERE status = 'OnHold')
+                """, r => (Received: r.Instant("received_at"), Decided: r.Instant("decided_at")), ("sku", Sku)), ct);
+            var measured = decisions.Where(d => d.Received >= DateTimeOffset.UtcNow.AddHours(-1)).ToList();
+            var decisionMs = measured.Select(d => (d.Decided - d.Received).TotalMilliseconds).Order().ToArray();
+            var firstReceived = measured.Min(d => d.Received);
+            var lastDecided = measured.Max(d => d.Decided);
+            var span = (lastDecided - firstReceived).TotalSeconds;
+
+            var reserved = await db.ReadAsync(s => s.ScalarAsync<long>("SELECT COALESCE(SUM(quantity), 0) FROM reservations WHERE sku = @s AND status IN ('active', 'confirmed')", ("s", Sku)), ct);
+            var held = await db.ReadAsync(s => s.ScalarAsync<long>(
+                "SELECT COUNT(*) FROM orders WHERE status = 'OnHold' AND id NOT IN (SELECT order_id FROM reservations)"), ct);
+            var negative = await db.ReadAsync(s => s.ScalarAsync<long>("SELECT COUNT(*) FROM stock_balances WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand"), ct);
+            var differences = await db.ReadAsync(Ordo.Data.Inventory.InventoryStore.CheckLedgerAsync, ct);
+            var verified = errors == 0 && reserved == options.Units && held == options.Orders - options.Units && negative == 0 && differences.Count == 0
+                           && decisionMs.Length == options.Orders;
+            var verification = string.Create(CultureInfo.InvariantCulture,
+                $"Verified: {options.Orders:N0} orders sent ({errors} requests not answered 201/200), {reserved:N0} units reserved of {options.Units:N0}, {held:N0} orders held for the shortage, {decisionMs.Length:N0} decisions found, {negative} balances negative or over-reserved, ledger {(differences.Count == 0 ? "equal to the balances" : $"DIFFERS in {differences.Count} balances")}.");
+            Console.WriteLine(verification);
+            return new FlashRun(title, workspace.Description, instances, options.Orders, options.Units, errors, send.Elapsed.TotalSeconds,
+                requestMs, decisionMs, decisionMs.Length / Math.Max(0.001, span), span, reserved, held, verified, verification, cpu);
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    private async Task SendAsync(HttpClient http, List<OrdoServerProcess> servers, OrderFactory factory, int orders, CancellationToken ct) =>
+        await SendBodiesAsync(http, servers, factory.Singles(orders), ct);
+
+    /// <summary>Sends every body at once (at most --concurrency in flight), round robin over the servers; answers each request's time (ms, sorted) and the failures.</summary>
+    private async Task<(double[] Ms, int Errors)> SendBodiesAsync(HttpClient http, List<OrdoServerProcess> servers, byte[][] bodies, CancellationToken ct)
+    {
+        var gate = new SemaphoreSlim(options.Concurrency);
+        var ms = new double[bodies.Length];
+        var errors = 0;
+        var path = bodies.Length > 0 && bodies[0][0] == (byte)'[' ? "api/v1/orders:batch" : "api/v1/orders";
+        var tasks = new Task[bodies.Length];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            await gate.WaitAsync(ct);
+            var n = i;
+            tasks[n] = Task.Run(async () =>
+            {
+                try
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    using var content = new ByteArrayContent(bodies[n]);
+                    content.Headers.ContentType = new("application/json");
+                    using var response = await http.PostAsync(new Uri(servers[n % servers.Count].BaseAddress, path), content, ct);
+                    ms[n] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK)) Interlocked.Increment(ref errors);
+                }
+                catch (HttpRequestException) { Interlocked.Increment(ref errors); }
+                finally { gate.Release(); }
+            }, ct);
+        }
+        await Task.WhenAll(tasks);
+        Array.Sort(ms);
+        return (ms, errors);
+    }
+
+    /// <summary>Waits until every order of the SKU has a decision (a reservation or a shortage hold); answers how long that took.</summary>
+    private static async Task<TimeSpan> WaitDecidedAsync(OrdoDatabase db, string sku, int orders, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var decided = await db.ReadAsync(s => s.ScalarAsync<long>(
+                """
+                SELECT (SELECT COUNT(DISTINCT order_id) FROM reservations WHERE sku = @s)
+                     + (SELECT COUNT(*) FROM orders WHERE status = 'OnHold' AND document LIKE @like AND id NOT IN (SELECT order_id FROM reservations))
+                """, ("s", sku), ("like", $"%\"sku\":\"{sku}\"%")), ct);
+            if (decided >= orders) return waited.Elapsed;
+            if (waited.Elapsed > TimeSpan.FromMinutes(5)) throw new BenchmarkException($"only {decided} of {orders} orders of {sku} decided after 5 minutes");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task PostAsync(HttpClient http, Uri server, string path, object body, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(server, path), body, ct);
+        if (!response.IsSuccessStatusCode) throw new BenchmarkException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static async Task PatchAsync(HttpClient http, Uri server, string path, object body, CancellationToken ct)
+    {
+        using var response = await http.PatchAsJsonAsync(new Uri(server, path), body, ct);
+        if (!response.IsSuccessStatusCode) throw new BenchmarkException($"PATCH {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static string Table(FlashRun r) => string.Create(CultureInfo.InvariantCulture, $"""
+        | Measure | Samples | p50 (ms) | p90 (ms) | p99 (ms) | Max (ms) |
+        |---|--:|--:|--:|--:|--:|
+        | order arrival → reservation decision (in the database) | {r.DecisionMs.Length:N0} | {Percentile(r.DecisionMs, 0.5):0.0} | {Percentile(r.DecisionMs, 0.9):0.0} | {Percentile(r.DecisionMs, 0.99):0.0} | {(r.DecisionMs.Length > 0 ? r.DecisionMs[^1] : double.NaN):0.0} |
+        | HTTP request answered | {r.RequestMs.Length:N0} | {Percentile(r.RequestMs, 0.5):0.0} | {Percentile(r.RequestMs, 0.9):0.0} | {Percentile(r.RequestMs, 0.99):0.0} | {(r.RequestMs.Length > 0 ? r.RequestMs[^1] : double.NaN):0.0} |
+
+        | Instances | Orders | Units | Reserved | Held | Sending (s) | Orders sent (/s) | Decisions (/s) | Servers' CPU (cores) |
+        |--:|--:|--:|--:|--:|--:|--:|--:|--:|
+        | {r.Instances} | {r.Orders:N0} | {r.Units:N0} | {r.Reserved:N0} | {r.Held:N0} | {r.SendSeconds:0.0} | {r.Orders / r.SendSeconds:N0} | {r.DecisionsPerSecond:N0} | {r.ServerCpu:0.00} |
+        """);
+
+    private string Section(MachineInfo machine, DateTimeOffset started, TimeSpan elapsed, List<FlashRun> runs)
+    {
+        var sb = Report.SectionStart(SectionHeading, options.CommandLine, started, elapsed, machine,
+            "The benchmark (the HTTP clients) runs on the same machine as the servers and the database and competes with them for the same cores.");
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"""
+            How: per database, fresh Ordo servers (Release build, default configuration) on one new database: {options.Instances} on PostgreSQL, 1 on SQLite. A
+            douyin shop; a SKU with {options.Units:N0} units and no safety buffer, in two warehouses; then {options.Orders:N0} one-unit orders for it, all sent at once
+            ({(options.Batch == 1 ? "one POST /api/v1/orders each" : $"POST /api/v1/orders:batch of {options.Batch}")}, at most {options.Concurrency} requests in flight, round robin over the instances).
+            Each order arrives, is stored, and its stock job decides it: reserved, or held for the shortage (`stock-shortage`). A decision's
+            latency is its time in the database (the reservation row's creation, or the hold event) minus the order's arrival (`received_at`):
+            it leaves out the HTTP request itself, which the second row shows. Decisions per second = decisions / (last decision − first
+            arrival). {WarmupOrders} orders for another SKU go first and are not reported.
+            """));
+        sb.AppendLine();
+        foreach (var r in runs)
+        {
+            sb.AppendLine($"### {r.Title}");
+            sb.AppendLine();
+            sb.AppendLine($"Database: {r.Database}.");
+            sb.AppendLine();
+            sb.AppendLine(Table(r));
+            sb.AppendLine();
+            sb.AppendLine(r.Verification);
+            sb.AppendLine();
+            sb.AppendLine(r.TargetLine);
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+}
