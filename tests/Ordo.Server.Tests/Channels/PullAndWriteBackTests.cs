@@ -159,7 +159,13 @@ public abstract class PullAndWriteBackTests(OrdoHost host) : CatalogueTestBase(h
         var second = await ShipOneAsync(c, platform, "YT" + prefix + "02");
         var failed = await WaitForWriteBackAsync(second, "failed");
         failed["lastError"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
-        (await Host.Client.GetStringAsync("/metrics")).ShouldContain("ordo_writeback_failures_total");
+        // The alert is raised by the give-up step that runs after the last attempt's outcome is committed.
+        var metricsDeadline = DateTime.UtcNow + Patience;
+        while (!(await Host.Client.GetStringAsync("/metrics")).Contains("ordo_writeback_failures_total", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > metricsDeadline) throw new ShouldAssertException("no ordo_writeback_failures_total in /metrics after the write-back failed");
+            await Task.Delay(100);
+        }
         c.Shop.FailNextShipments = 0;
         (await Host.Client.PostAsync($"/api/v1/write-backs/{failed["id"]}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await WaitForWriteBackAsync(second, "succeeded");
