@@ -7,16 +7,29 @@ using System.Text.Json;
 
 namespace Ordo.Bench;
 
-/// <summary>Canonical order bodies, each with its own platform order id, serialised up front.</summary>
-public sealed class OrderFactory(string shopCode, string sku)
+/// <summary>
+/// Canonical order bodies, each with its own platform order id, serialised up front. Every order has one line of one
+/// unit: of <paramref name="skus"/>[0] when one SKU is given, else of a SKU drawn from them (seeded, so runs repeat).
+/// </summary>
+public sealed class OrderFactory(string shopCode, params string[] skus)
 {
-    // The README's example order; only platformOrderId changes from one order to the next.
+    // The README's example order; only platformOrderId (and the line's SKU) change from one order to the next.
     private const string Template = """
         {"platform":"douyin","shopCode":"@SHOP@","platformOrderId":"@ID@","status":"Paid","createdAt":"2026-02-22T10:00:00+08:00","paidAt":"2026-02-22T10:01:00+08:00","platformModifiedAt":"2026-02-22T10:01:01+08:00","currency":"CNY","buyer":{"nick":"小王","platformBuyerId":"1@#Vrt9"},"receiver":{"name":"张三","phone":"13800138000","province":"福建省","city":"厦门市","district":"思明区","street":"莲前街道","address":"环岛东路 1 号","postalCode":"361000"},"lines":[{"platformSkuId":"1790001","sku":"@SKU@","title":"马克杯","quantity":1,"unitPrice":99.00,"discount":10.00}],"amounts":{"goods":99.00,"freight":0.00,"discount":10.00,"paid":89.00},"buyerMessage":"","sellerMemo":""}
         """;
-    private readonly string _head = Template[..Template.IndexOf("@ID@", StringComparison.Ordinal)].Replace("@SHOP@", shopCode, StringComparison.Ordinal);
-    private readonly string _tail = Template[(Template.IndexOf("@ID@", StringComparison.Ordinal) + 4)..].Replace("@SKU@", sku, StringComparison.Ordinal);
+    private static readonly int IdAt = Template.IndexOf("@ID@", StringComparison.Ordinal);
+    private static readonly int SkuAt = Template.IndexOf("@SKU@", StringComparison.Ordinal);
+    private readonly string _head = Template[..IdAt].Replace("@SHOP@", shopCode, StringComparison.Ordinal);
+    private readonly string _middle = Template[(IdAt + 4)..SkuAt];
+    private readonly string _tail = Template[(SkuAt + 5)..];
+    private readonly Random _draw = new(20261111);
     private long _next = 6_936_476_700_000_000_000;
+
+    /// <summary>The first order's platform order id; two factories feeding one shop need ranges that do not meet.</summary>
+    public long FirstPlatformOrderId { init => _next = value; }
+
+    /// <summary>Orders created so far per SKU.</summary>
+    public Dictionary<string, int> Drawn { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Orders created so far (all distinct).</summary>
     public long Count { get; private set; }
@@ -24,7 +37,9 @@ public sealed class OrderFactory(string shopCode, string sku)
     public string NextOrderJson()
     {
         Count++;
-        return _head + (_next++).ToString(System.Globalization.CultureInfo.InvariantCulture) + _tail;
+        var sku = skus.Length == 1 ? skus[0] : skus[_draw.Next(skus.Length)];
+        Drawn[sku] = Drawn.GetValueOrDefault(sku) + 1;
+        return string.Concat(_head, (_next++).ToString(System.Globalization.CultureInfo.InvariantCulture), _middle, sku, _tail);
     }
 
     public byte[][] Singles(int count)

@@ -5,6 +5,7 @@ using Ordo.Bench;
 //   dotnet run -c Release --project bench/Ordo.Bench -- intake [options]         (see IntakeOptions.Usage)
 //   dotnet run -c Release --project bench/Ordo.Bench -- sync-latency [options]   (see SyncLatencyOptions.Usage)
 //   dotnet run -c Release --project bench/Ordo.Bench -- flash-sale [options]     (see FlashSaleOptions.Usage)
+//   dotnet run -c Release --project bench/Ordo.Bench -- many-skus [options]      (see FlashSaleOptions.Usage)
 // The benchmark starts its own Ordo server processes (and, without --pg, its own PostgreSQL cluster).
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -15,11 +16,12 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     return args.Length == 0 ? 2 : 0;
 }
 
-if (args[0] is not ("intake" or "sync-latency" or "flash-sale"))
+if (args[0] is not ("intake" or "sync-latency" or "flash-sale" or "many-skus"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{args[0]}' (expected intake, sync-latency or flash-sale)");
+    Console.Error.WriteLine($"unknown benchmark '{args[0]}' (expected intake, sync-latency, flash-sale or many-skus)");
     Console.Error.WriteLine(IntakeOptions.Usage);
     Console.Error.WriteLine(SyncLatencyOptions.Usage);
+    Console.Error.WriteLine(FlashSaleOptions.Usage);
     return 2;
 }
 
@@ -33,9 +35,9 @@ try
         if (options.Help) { Console.WriteLine(usage); return 0; }
         benchmark = new IntakeBenchmark(options).RunAsync;
     }
-    else if (args[0] == "flash-sale")
+    else if (args[0] is "flash-sale" or "many-skus")
     {
-        var options = FlashSaleOptions.Parse(args[1..]);
+        var options = FlashSaleOptions.Parse(args[0], args[1..]);
         if (options.Help) { Console.WriteLine(usage); return 0; }
         benchmark = new FlashSaleBenchmark(options).RunAsync;
     }
