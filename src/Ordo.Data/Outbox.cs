@@ -17,8 +17,12 @@ public static class Outbox
 {
     public const string WebhookJobKind = "webhook";
 
-    /// <summary>Queues a delivery job per subscriber that wants it for each event, in event order (ids ascend within an order).</summary>
-    public static async Task EnqueueOrderEventsAsync(DbSession s, IReadOnlyList<(string OrderNo, StoredOrderEvent Event)> events)
+    /// <summary>
+    /// Queues a delivery job per subscriber that wants it for each event, in event order (ids ascend within an order),
+    /// and a stock job per order whose lifecycle moved. <paramref name="arrivalStockDecided"/>: the writer decides the
+    /// stock of the orders it creates in this transaction, so their creation needs no stock job.
+    /// </summary>
+    public static async Task EnqueueOrderEventsAsync(DbSession s, IReadOnlyList<(string OrderNo, StoredOrderEvent Event)> events, bool arrivalStockDecided = false)
     {
         if (events.Count == 0) return;
         // Loaded once per transaction: a batch writes many orders in one.
@@ -30,7 +34,7 @@ public static class Outbox
         // ship, restock), in the same transaction, once the merchant keeps stock in Ordo (a warehouse exists).
         // Putting an order on hold changes nothing for its stock (and a shortage hold is written by the stock job).
         if (await s.Database.InventoryActiveAsync(s))
-            foreach (var (orderId, orderNo) in events.Where(e => e.Event.Event.Type == OrderEventTypes.Created
+            foreach (var (orderId, orderNo) in events.Where(e => (e.Event.Event.Type == OrderEventTypes.Created && !arrivalStockDecided)
                              || (e.Event.Event.Type == OrderEventTypes.StatusChanged && e.Event.Event.To != OrderStatus.OnHold))
                          .Select(e => (e.Event.OrderId, e.OrderNo)).Distinct())
                 jobs.Add(StockJobs.NewJob(orderId, orderNo, events[0].Event.Event.OccurredAt));

@@ -39,6 +39,7 @@ builder.Services.AddSingleton(sp => DatabaseSetup.Create(sp.GetRequiredService<I
 builder.Services.AddSingleton(sp => new OrderNumberAllocator(
     sp.GetRequiredService<OrdoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value.OrderNumberBlockSize));
 builder.Services.AddSingleton<OrderIntake>();
+builder.Services.AddSingleton<Ordo.Server.Features.Inventory.StockDecisions>();
 builder.Services.AddSingleton<SecretBox>();
 builder.Services.AddChannels();
 builder.Services.AddSingleton<OrdoMetrics>();

@@ -93,8 +93,11 @@ public static class OrderStore
     /// Inserts new orders in one statement, each unless one with the same platform, shop and platform order id exists,
     /// then their events. Returns the orders that were not inserted because such an order exists (another request or
     /// instance created it after the caller looked); the others are marked stored with their new ids.
+    /// <paramref name="stockDecidedHere"/>: the caller decides the new orders' stock in this transaction, so their
+    /// arrival queues no stock job.
     /// </summary>
-    public static async Task<List<Order>> TryInsertManyAsync(DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null)
+    public static async Task<List<Order>> TryInsertManyAsync(
+        DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null, bool stockDecidedHere = false)
     {
         if (orders.Count == 0) return [];
         var rows = new RowSet(OrderRow);
@@ -119,7 +122,7 @@ public static class OrderStore
             if (ids.TryGetValue(order.State.OrderNo, out var id)) stored.Add((id, order));
             else conflicts.Add(order);
         }
-        await AppendEventsAsync(s, stored);
+        await AppendEventsAsync(s, stored, stockDecidedHere);
         return conflicts;
     }
 
@@ -137,25 +140,36 @@ public static class OrderStore
     /// </summary>
     public static async Task<List<Order>> UpdateManyAsync(DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null)
     {
-        var written = new List<Order>(orders.Count);
-        var conflicts = new List<Order>();
+        if (orders.Count == 0) return [];
+        // One statement for the set (an UPDATE joined to the rows): holding a hot SKU's balance rows locked while
+        // thousands of held orders were written one statement each made the flash sale's stock decisions queue up.
+        var rows = new RowSet(UpdateRow);
         foreach (var order in orders)
         {
             var st = order.State;
-            var rows = await s.ExecuteAsync(
-                """
-                UPDATE orders SET status = @status, created_at = @created, paid_at = @paid, platform_modified_at = @modified,
-                       updated_at = @updated, receiver_phone_last4 = @last4, version = @version, document = @doc
-                WHERE id = @id AND version = @stored
-                """,
-                ("status", st.Status), ("created", st.Data.CreatedAt), ("paid", st.Data.PaidAt), ("modified", st.Data.PlatformModifiedAt),
-                ("updated", st.UpdatedAt), ("last4", st.Data.PhoneLast4), ("version", st.Version),
-                ("doc", Document(st, prepared, order)), ("id", st.Id), ("stored", order.StoredVersion));
-            (rows == 1 ? written : conflicts).Add(order);
+            rows.Add(st.Id, order.StoredVersion, st.Status, st.Data.CreatedAt, st.Data.PaidAt, st.Data.PlatformModifiedAt, st.UpdatedAt,
+                st.Data.PhoneLast4, st.Version, Document(st, prepared, order));
         }
+        var updated = (await rows.QueryAsync(s, "v", source =>
+            $"""
+            UPDATE orders SET status = v.status, created_at = v.created_at, paid_at = v.paid_at, platform_modified_at = v.platform_modified_at,
+                   updated_at = v.updated_at, receiver_phone_last4 = v.receiver_phone_last4, version = v.version, document = v.document
+            FROM {source} WHERE orders.id = v.id AND orders.version = v.stored_version
+            RETURNING orders.id
+            """, r => r.Long("id"))).ToHashSet();
+        var written = new List<Order>(orders.Count);
+        var conflicts = new List<Order>();
+        foreach (var order in orders) (updated.Contains(order.State.Id) ? written : conflicts).Add(order);
         await AppendEventsAsync(s, written.Select(o => (o.State.Id, o)).ToList());
         return conflicts;
     }
+
+    private static readonly RowColumn[] UpdateRow =
+    [
+        new("id", ColumnType.BigInt), new("stored_version", ColumnType.Integer), new("status", ColumnType.Text), new("created_at", ColumnType.Instant),
+        new("paid_at", ColumnType.Instant), new("platform_modified_at", ColumnType.Instant), new("updated_at", ColumnType.Instant),
+        new("receiver_phone_last4", ColumnType.Text), new("version", ColumnType.Integer), new("document", ColumnType.Text),
+    ];
 
     /// <summary>
     /// The order's current state serialised as it is stored, to make ahead of a write, outside the transaction: on
@@ -177,7 +191,7 @@ public static class OrderStore
     ];
 
     /// <summary>Inserts the new events of the orders in one statement, queues them for delivery (outbox) and marks the orders stored.</summary>
-    private static async Task AppendEventsAsync(DbSession s, IReadOnlyList<(long OrderId, Order Order)> orders)
+    private static async Task AppendEventsAsync(DbSession s, IReadOnlyList<(long OrderId, Order Order)> orders, bool arrivalStockDecided = false)
     {
         var rows = new RowSet(EventRow);
         foreach (var (orderId, order) in orders)
@@ -193,7 +207,7 @@ public static class OrderStore
         // delivery jobs below are queued in that order too.
         await Outbox.EnqueueOrderEventsAsync(s, orders
             .SelectMany(o => o.Order.NewEvents.Select(e => (o.Order.State.OrderNo, new StoredOrderEvent(ids[(o.OrderId, e.Sequence)], o.OrderId, e))))
-            .ToList());
+            .ToList(), arrivalStockDecided);
         foreach (var (orderId, order) in orders) order.MarkStored(orderId);
     }
 

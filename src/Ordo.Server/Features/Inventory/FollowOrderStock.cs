@@ -1,12 +1,10 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Ordo.Core.Inventory;
 using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Inventory;
 using Ordo.Data.Jobs;
 using Ordo.Data.Orders;
-using Ordo.Server.Configuration;
 using Ordo.Server.Jobs;
 
 namespace Ordo.Server.Features.Inventory;
@@ -19,12 +17,12 @@ namespace Ordo.Server.Features.Inventory;
 /// refunded one releases; a shipped one takes the units off on hand; a refund after shipment restocks; an unpaid order
 /// past its reservation's expiry is released and cancelled or held, as configured.
 /// </summary>
-public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, IOptions<OrdoOptions> options) : IJobHandler
+public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, StockDecisions decisions) : IJobHandler
 {
     public const string ShortageCode = "stock-shortage";
     public const string ExpiredCode = "reservation-expired";
-    private static readonly Actor Inventory = new(ActorKind.System, "inventory");
-    private readonly ReservationPolicy _policy = options.Value.Inventory.ToPolicy();
+    private static readonly Actor Inventory = StockDecisions.Inventory;
+    private readonly ReservationPolicy _policy = decisions.Policy;
 
     public string Kind => StockJobs.Kind;
 
@@ -59,7 +57,7 @@ public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, 
             var mine = reservations.GetValueOrDefault(order.State.Id) ?? [];
             if (await FollowAsync(s, order, mine, now) is { } effective) toReserve.Add((order, effective));
         }
-        if (toReserve.Count > 0) await ReserveAsync(s, toReserve, now);
+        if (toReserve.Count > 0) await decisions.ReserveAsync(s, toReserve, now);
         return new bool[payloads.Count];
     }
 
@@ -84,54 +82,13 @@ public sealed class FollowOrderStock(OrdoDatabase database, TimeProvider clock, 
             if (holdsStock) await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Ship, "shipped", Inventory, now);
             return null;
         }
-        if (reservations.Count == 0)
-            return ReservationRules.Reserves(status) && order.State.HoldReasons.All(h => h.Code != ShortageCode) ? effective : null;
+        if (reservations.Count == 0) return StockDecisions.ToReserve(order);
         var active = reservations.Where(r => r.Status == ReservationStatus.Active).ToList();
         if (effective != OrderStatus.PendingPayment && active.Count > 0)
             await InventoryStore.ApplyEffectAsync(s, id, orderNo, StockEffect.Confirm, "paid", Inventory, now);
         else if (effective == OrderStatus.PendingPayment && active.Count > 0 && active.Min(r => r.ExpiresAt) is { } expiresAt && expiresAt <= now)
             await ExpireAsync(s, order, now);
         return null;
-    }
-
-    private async Task ReserveAsync(DbSession s, IReadOnlyList<(Order Order, OrderStatus Effective)> orders, DateTimeOffset now)
-    {
-        var requests = new List<OrderStockRequest>();
-        var requested = new List<(Order Order, OrderStatus Effective)>();
-        foreach (var (order, effective) in orders)
-        {
-            var data = order.State.Data;
-            var lines = data.Lines.Select((l, i) => (Line: l, No: i + 1)).Where(x => !string.IsNullOrEmpty(x.Line.Sku) && x.Line.Quantity > 0)
-                .Select(x => new RequestedLine(x.No, x.Line.Sku!, x.Line.Quantity)).ToList();
-            if (lines.Count == 0) continue;
-            requests.Add(new OrderStockRequest(order.State.Id, data.Platform, effective, new ReservationRequest(order.State.OrderNo, data.Receiver?.Province, lines)));
-            requested.Add((order, effective));
-        }
-        var decisions = await InventoryStore.ReserveAsync(s, requests, _policy, Inventory, now);
-        var held = new List<Order>();
-        var expiries = new List<NewJob>();
-        for (var i = 0; i < decisions.Count; i++)
-        {
-            var (order, effective) = requested[i];
-            var decision = decisions[i];
-            if (decision.IsReserved)
-            {
-                if (_policy.ExpiresAt(order.State.Data.Platform, effective, now) is { } expiresAt)
-                    expiries.Add(StockJobs.ExpiryJob(order.State.Id, order.State.OrderNo, expiresAt));
-                continue;
-            }
-            // Stable messages (no counts that change): a person who releases the hold is not asked again for the same lines.
-            var reasons = decision.Shortages.GroupBy(x => x.Sku).Select(g => new HoldReason(ShortageCode,
-                $"not enough stock to promise {g.Key} × {g.First().Needed}", $"lines[{g.First().LineNo - 1}].sku")).ToList();
-            var context = new JsonObject { ["shortages"] = new JsonArray(decision.Shortages.Select(x => (JsonNode)new JsonObject
-            {
-                ["line"] = x.LineNo, ["sku"] = x.Sku, ["needed"] = x.Needed, ["available"] = x.Available, ["reason"] = x.Reason,
-            }).ToArray()) };
-            if (order.HoldFor(reasons, Inventory, now, context)) held.Add(order);
-        }
-        if (held.Count > 0 && (await OrderStore.UpdateManyAsync(s, held)).Count > 0)
-            throw new InvalidOperationException("an order read for update changed before its shortage hold was written");
-        await JobStore.EnqueueManyAsync(s, expiries, now);
     }
 
     private async Task ExpireAsync(DbSession s, Order order, DateTimeOffset now)

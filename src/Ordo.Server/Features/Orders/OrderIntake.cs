@@ -9,6 +9,7 @@ using Ordo.Data.Catalogue;
 using Ordo.Data.Inbox;
 using Ordo.Data.Orders;
 using Ordo.Server.Channels;
+using Ordo.Server.Features.Inventory;
 using Ordo.Server.Observability;
 
 namespace Ordo.Server.Features.Orders;
@@ -37,7 +38,8 @@ public sealed record IntakeResult(long InboxId, string Outcome, OrderState? Orde
 /// items are retried one by one so one bad item never sinks the others.
 /// </summary>
 public sealed class OrderIntake(
-    OrdoDatabase database, OrderNumberAllocator numbers, ChannelRegistry channels, TimeProvider clock, OrdoMetrics metrics, ILogger<OrderIntake> log)
+    OrdoDatabase database, OrderNumberAllocator numbers, ChannelRegistry channels, StockDecisions stock, TimeProvider clock, OrdoMetrics metrics,
+    ILogger<OrderIntake> log)
 {
     public const int MaxBatch = IntakeLimits.MaxOrdersPerRequest;
     private const int ChunkSize = 200;
@@ -389,9 +391,15 @@ public sealed class OrderIntake(
                 continue;
             }
             lease.Commit();
-            // Each item answers with the order as it stood after that item (a repeat in the same chunk sees the later state).
-            foreach (var (w, order, outcome, state) in plan.Decided)
-                w.Result = new IntakeResult(w.Item.InboxId, outcome, state with { Id = order.State.Id }, []);
+            // Each item answers with the order as it stood after that item (a repeat in the same chunk sees the later
+            // state); an order's last item answers with the order as written, its stock decision included.
+            var last = new Dictionary<Order, int>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < plan.Decided.Count; i++) last[plan.Decided[i].Order] = i;
+            for (var i = 0; i < plan.Decided.Count; i++)
+            {
+                var (w, order, outcome, state) = plan.Decided[i];
+                w.Result = new IntakeResult(w.Item.InboxId, outcome, (last[order] == i ? order.State : state) with { Id = order.State.Id }, []);
+            }
             return;
         }
     }
@@ -443,18 +451,21 @@ public sealed class OrderIntake(
     }
 
     /// <summary>
-    /// Writes a chunk's decisions set-wise: new orders and their events with multi-row inserts, changed orders row by row,
-    /// every inbox outcome in one update; throws <see cref="WrittenConcurrentlyException"/> (rolling back) when one of
-    /// the orders was written by someone else since it was read.
+    /// Writes a chunk's decisions set-wise: new orders and their events with multi-row inserts, changed orders with one
+    /// update, the new orders' stock (reserved, or held for the shortage), every inbox outcome in one update; throws
+    /// <see cref="WrittenConcurrentlyException"/> (rolling back) when one of the orders was written by someone else
+    /// since it was read.
     /// </summary>
-    private static async Task<bool> WritePlanAsync(DbSession s, ChunkPlan plan)
+    private async Task<bool> WritePlanAsync(DbSession s, ChunkPlan plan)
     {
         // PostgreSQL may run a transaction again (serialization failure); the plan's orders are already marked stored
         // by the first run, so a new run needs a new plan.
         if (plan.Written) throw new WrittenConcurrentlyException();
         plan.Written = true;
-        if ((await OrderStore.TryInsertManyAsync(s, plan.Created, plan.Documents)).Count > 0) throw new WrittenConcurrentlyException();
+        if ((await OrderStore.TryInsertManyAsync(s, plan.Created, plan.Documents, stockDecidedHere: true)).Count > 0) throw new WrittenConcurrentlyException();
         if ((await OrderStore.UpdateManyAsync(s, plan.Changed, plan.Documents)).Count > 0) throw new WrittenConcurrentlyException();
+        // Last, so that the balance rows of a hot SKU stay locked (PostgreSQL) for as short a time as can be.
+        await stock.ReserveNewAsync(s, plan.Created, plan.Now);
         await InboxStore.MarkManyAsync(s, plan.Marks, plan.Now);
         return true;
     }
