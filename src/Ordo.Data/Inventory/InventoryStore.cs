@@ -311,8 +311,9 @@ public static class InventoryStore
         var lineSkus = orders.SelectMany(o => o.Request.Lines.Select(l => l.Sku)).Distinct(StringComparer.Ordinal).ToList();
         var profiles = await ProfilesAsync(s, lineSkus);
         var stocked = lineSkus.Concat(profiles.Values.SelectMany(p => p.Components.Select(c => c.Sku))).Distinct(StringComparer.Ordinal).ToList();
-        var balances = await LockBalancesAsync(s, stocked, [], now);
+        // Everything that needs no lock is read first: a hot SKU's balance rows stay locked only while they are used.
         var warehouses = (await ListWarehousesAsync(s)).ToDictionary(w => w.Code, StringComparer.Ordinal);
+        var balances = await LockBalancesAsync(s, stocked, [], now);
         var before = new Dictionary<(string, string), StockBalance>(balances);
         var decisions = ReservationPlanner.Decide(orders.Select(o => o.Request).ToList(), balances, warehouses, profiles);
 

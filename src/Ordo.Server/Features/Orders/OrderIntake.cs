@@ -464,9 +464,9 @@ public sealed class OrderIntake(
         plan.Written = true;
         if ((await OrderStore.TryInsertManyAsync(s, plan.Created, plan.Documents, stockDecidedHere: true)).Count > 0) throw new WrittenConcurrentlyException();
         if ((await OrderStore.UpdateManyAsync(s, plan.Changed, plan.Documents)).Count > 0) throw new WrittenConcurrentlyException();
+        await InboxStore.MarkManyAsync(s, plan.Marks, plan.Now);
         // Last, so that the balance rows of a hot SKU stay locked (PostgreSQL) for as short a time as can be.
         await stock.ReserveNewAsync(s, plan.Created, plan.Now);
-        await InboxStore.MarkManyAsync(s, plan.Marks, plan.Now);
         return true;
     }
 
