@@ -55,21 +55,9 @@ public sealed class FlashSaleBenchmark(FlashSaleOptions options)
         { Timeout = TimeSpan.FromSeconds(300) };
         http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 
-        var runs = new List<FlashRun>();
-        PostgresCluster? cluster = null;
-        try
-        {
-            if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, 1, serverDll, apiKey, http, ct));
-            if (options.Postgres)
-            {
-                (var connection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
-                runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (connection, description), options.Instances, serverDll, apiKey, http, ct));
-            }
-        }
-        finally
-        {
-            if (cluster is not null) await cluster.DisposeAsync();
-        }
+        var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
+            ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), options.Instances, serverDll, apiKey, http, ct)
+            : RunDatabaseAsync("SQLite", "sqlite", null, 1, serverDll, apiKey, http, ct), ct);
         total.Stop();
 
         Console.WriteLine();

@@ -49,21 +49,9 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         { Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 
-        var runs = new List<DatabaseRun>();
-        PostgresCluster? cluster = null;
-        try
-        {
-            if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, null, serverDll, apiKey, http, ct));
-            if (options.Postgres)
-            {
-                (var baseConnection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
-                runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (baseConnection, description), cluster is null ? null : cluster.CpuSeconds, serverDll, apiKey, http, ct));
-            }
-        }
-        finally
-        {
-            if (cluster is not null) await cluster.DisposeAsync();
-        }
+        var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
+            ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), p.Cluster is null ? null : p.Cluster.CpuSeconds, serverDll, apiKey, http, ct)
+            : RunDatabaseAsync("SQLite", "sqlite", null, null, serverDll, apiKey, http, ct), ct);
         total.Stop();
 
         var targets = runs.SelectMany(Targets).ToList();

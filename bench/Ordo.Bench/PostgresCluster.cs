@@ -30,6 +30,33 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// The PostgreSQL a benchmark measures: the server given with <c>--pg</c>, or else a private cluster started here
     /// (returned so the caller disposes of it).
     /// </summary>
+    /// <summary>
+    /// Runs <paramref name="run"/> on SQLite and then on PostgreSQL, as chosen: on <paramref name="given"/> (--pg) or
+    /// on a private cluster started for it and stopped after. The PostgreSQL run gets the server's connection string,
+    /// its description and the private cluster (null with --pg).
+    /// </summary>
+    public static async Task<List<T>> ForEachDatabaseAsync<T>(bool sqlite, bool postgres, string? given,
+        Func<(string Connection, string Description, PostgresCluster? Cluster)?, Task<T>> run, CancellationToken ct)
+    {
+        var runs = new List<T>();
+        PostgresCluster? cluster = null;
+        try
+        {
+            if (sqlite) runs.Add(await run(null));
+            if (postgres)
+            {
+                var pg = await ForBenchmarkAsync(given, ct);
+                cluster = pg.Cluster;
+                runs.Add(await run(pg));
+            }
+        }
+        finally
+        {
+            if (cluster is not null) await cluster.DisposeAsync();
+        }
+        return runs;
+    }
+
     public static async Task<(string Connection, string Description, PostgresCluster? Cluster)> ForBenchmarkAsync(string? given, CancellationToken ct)
     {
         if (given is { } pg) return (pg, $"PostgreSQL {await IntakeBenchmark.PostgresVersionAsync(pg, ct)} from --pg", null);

@@ -68,21 +68,9 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
         { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 
-        var runs = new List<SyncRun>();
-        PostgresCluster? cluster = null;
-        try
-        {
-            if (options.Sqlite) runs.Add(await RunDatabaseAsync("SQLite", "sqlite", null, serverDll, apiKey, http, ct));
-            if (options.Postgres)
-            {
-                (var baseConnection, var description, cluster) = await PostgresCluster.ForBenchmarkAsync(options.PostgresConnection, ct);
-                runs.Add(await RunDatabaseAsync("PostgreSQL", "postgres", (baseConnection, description), serverDll, apiKey, http, ct));
-            }
-        }
-        finally
-        {
-            if (cluster is not null) await cluster.DisposeAsync();
-        }
+        var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
+            ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), serverDll, apiKey, http, ct)
+            : RunDatabaseAsync("SQLite", "sqlite", null, serverDll, apiKey, http, ct), ct);
         total.Stop();
 
         Console.WriteLine();
