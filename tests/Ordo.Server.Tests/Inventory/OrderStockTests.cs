@@ -97,6 +97,29 @@ public abstract class OrderStockTests(OrderStockTests.StockHost host) : Catalogu
     }
 
     [Fact]
+    public async Task An_arriving_order_is_decided_in_the_transaction_that_stores_it_and_its_answer_says_so()
+    {
+        var sku = await StockedSkuAsync(1);
+
+        var first = await OrderAsync(sku);
+        // No waiting: the reservation was written with the order.
+        var reserved = await Host.GetJsonAsync($"/api/v1/orders/{first}");
+        Statuses(reserved).ShouldBe(["active"]);
+
+        var order = TestOrders.Example();
+        order["lines"]![0]!["sku"] = sku;
+        var response = await Host.PostOrderAsync(order);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var answer = await response.ReadObjectAsync();
+        answer["status"]!.GetValue<string>().ShouldBe("OnHold");
+        answer["holdReasons"]!.AsArray().Single()!["code"]!.GetValue<string>().ShouldBe("stock-shortage");
+        var held = await Host.GetJsonAsync($"/api/v1/orders/{answer["orderNo"]!.GetValue<string>()}");
+        held["status"]!.GetValue<string>().ShouldBe("OnHold");
+        Statuses(held).ShouldBeEmpty();
+        (await AtpAsync(sku)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_orders_for_25_units_reserve_exactly_25()
     {
         var sku = await StockedSkuAsync(25);
