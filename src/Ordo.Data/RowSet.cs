@@ -70,28 +70,43 @@ public sealed class RowSet(params RowColumn[] columns)
             yield return ($"unnest({string.Join(", ", arrays)}) WITH ORDINALITY AS {alias} ({names}, ord)", parameters);
             yield break;
         }
-        // SQLite names a VALUES list's columns column1, column2, …; the last one is the row's position.
-        var select = string.Join(", ", columns.Select((c, i) => $"column{i + 1} AS {c.Name}")) + $", column{columns.Length + 1} AS ord";
         for (int start = 0, count; start < _rows.Count; start += count)
         {
             // 64 rows while that many are left, then the largest power of two that fits.
             count = Math.Min(SqliteRowsPerStatement, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(_rows.Count - start) + 1) / 2);
-            var values = new System.Text.StringBuilder();
+            var (source, parameterNames) = SqliteSource(alias, names, count);
             var parameters = new (string, object?)[count * columns.Length];
             for (var r = 0; r < count; r++)
+                for (var c = 0; c < columns.Length; c++)
+                    parameters[r * columns.Length + c] = (parameterNames[r * columns.Length + c], _rows[start + r][c]);
+            yield return (source, parameters);
+        }
+    }
+
+    // The text of a SQLite VALUES list and its parameter names depend only on the alias, the columns and the row
+    // count (64, 32, … 1), so each is built once: building them on every execution took an eighth of the writer's time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alias, string Names, int Count), (string Source, string[] Parameters)> SqliteSources = new();
+
+    private (string Source, string[] Parameters) SqliteSource(string alias, string names, int count) =>
+        SqliteSources.GetOrAdd((alias, names, count), key =>
+        {
+            // SQLite names a VALUES list's columns column1, column2, …; the last one is the row's position.
+            var select = string.Join(", ", columns.Select((c, i) => $"column{i + 1} AS {c.Name}")) + $", column{columns.Length + 1} AS ord";
+            var values = new System.Text.StringBuilder();
+            var parameterNames = new string[key.Count * columns.Length];
+            for (var r = 0; r < key.Count; r++)
             {
                 values.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var name = $"{alias}{r}_{c}";
+                    var name = $"{key.Alias}{r}_{c}";
                     values.Append('@').Append(name).Append(", ");
-                    parameters[r * columns.Length + c] = (name, _rows[start + r][c]);
+                    parameterNames[r * columns.Length + c] = name;
                 }
                 values.Append(r.ToString(CultureInfo.InvariantCulture)).Append(')');
             }
-            yield return ($"(SELECT {select} FROM (VALUES {values})) AS {alias}", parameters);
-        }
-    }
+            return ($"(SELECT {select} FROM (VALUES {values})) AS {key.Alias}", parameterNames);
+        });
 
     private static string PostgresType(ColumnType type) => type switch
     {
