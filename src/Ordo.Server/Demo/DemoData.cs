@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Ordo.Core.Inventory;
 using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Catalogue;
+using Ordo.Data.Inventory;
 using Ordo.Data.Orders;
 using Ordo.Server.Features.Orders;
 
@@ -32,6 +34,26 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
         ("SOCK-5P", "袜子 五双装", 39.90m), ("BAG-CAN", "帆布包", 59.00m), ("CUP-GLS", "玻璃水杯", 35.50m),
     ];
 
+    // Three warehouses by region; most SKUs well stocked, two scarce so that shortage holds show up (the earphones
+    // run out during the seed, the tea soon after the live demo starts).
+    private static readonly Warehouse[] Warehouses =
+    [
+        new("WH-HZ", "杭州华东仓", ["浙江", "江苏", "上海", "安徽", "福建"], WarehouseKind.Own, false, 10),
+        new("WH-GZ", "广州华南仓", ["广东", "广西", "海南", "福建"], WarehouseKind.Own, false, 20),
+        new("WH-CD", "成都西南仓", ["四川", "重庆", "云南", "贵州", "湖北"], WarehouseKind.ThirdParty, false, 30),
+    ];
+
+    private static int UnitsOf(string sku, string warehouse) => (sku, warehouse) switch
+    {
+        ("HD-01", "WH-HZ") => 20,
+        ("HD-01", _) => 0,
+        ("TEA-500", "WH-HZ") => 120,
+        ("TEA-500", _) => 0,
+        (_, "WH-HZ") => 400,
+        (_, "WH-GZ") => 250,
+        _ => 150,
+    };
+
     private static readonly (string Province, string City, string District, string Street)[] Places =
     [
         ("福建省", "厦门市", "思明区", "莲前街道"), ("浙江省", "杭州市", "西湖区", "转塘街道"), ("广东省", "深圳市", "南山区", "粤海街道"),
@@ -53,6 +75,14 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
         {
             foreach (var (platform, code, name) in Shops) await CatalogueStore.TryCreateShopAsync(s, platform, code, name, now);
             foreach (var (code, name, _) in Skus) await CatalogueStore.TryCreateSkuAsync(s, code, name, now);
+            foreach (var warehouse in Warehouses) await InventoryStore.TryCreateWarehouseAsync(s, warehouse, now);
+            var receipts = Skus.SelectMany(k => Warehouses.Select(w => (Sku: k.Code, Warehouse: w.Code, Units: UnitsOf(k.Code, w.Code))))
+                .Where(r => r.Units > 0)
+                .Select(r => new StockChange(r.Sku, r.Warehouse, MovementKind.Receipt, StockLedger.DeltaOf(MovementKind.Receipt, r.Units),
+                    "demo opening stock", "DEMO-OPENING"))
+                .ToList();
+            var booked = await InventoryStore.BookAsync(s, receipts, new Actor(ActorKind.System, "demo-data"), now);
+            if (booked.Refusal is { } refusal) throw new InvalidOperationException($"demo opening stock refused: {refusal}");
         }, ct);
 
         var random = new Random(20261111);
@@ -97,7 +127,7 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
                 await OrderStore.UpdateAsync(s, stored);
             }, ct);
         }
-        LogSeeded(Shops.Length, Skus.Length, results.Count, results.Count(r => r.Order?.Status == OrderStatus.OnHold));
+        LogSeeded(Shops.Length, Skus.Length, Warehouses.Length, results.Count, results.Count(r => r.Order?.Status == OrderStatus.OnHold));
     }
 
     private static string Order(int i, Random random, DateTimeOffset now)
@@ -158,6 +188,6 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
         _ => (3_821_004_455_600_000L + i * 7_927L).ToString(CultureInfo.InvariantCulture),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Shops} shops, {Skus} SKUs, {Orders} orders ({Held} held for review)")]
-    private partial void LogSeeded(int shops, int skus, int orders, int held);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Shops} shops, {Skus} SKUs, {Warehouses} warehouses with opening stock, {Orders} orders ({Held} held for review)")]
+    private partial void LogSeeded(int shops, int skus, int warehouses, int orders, int held);
 }
