@@ -275,6 +275,19 @@ public static class InventoryStore
     public static Task<List<StockMovement>> MovementsOfDocumentAsync(DbSession s, string sourceDocument) =>
         s.QueryAsync("SELECT * FROM stock_movements WHERE source_document = @d ORDER BY id", MapMovement, ("d", sourceDocument));
 
+    /// <summary>
+    /// The receipts booked under <paramref name="reference"/> for this SKU, warehouse and lot (a receipt's
+    /// idempotency key), oldest first; call it with the balance row locked so that a concurrent repeat waits.
+    /// </summary>
+    public static Task<List<StockMovement>> ReceiptsOfReferenceAsync(DbSession s, string reference, string sku, string warehouse, string? lot) =>
+        s.QueryAsync(
+            $"""
+            SELECT * FROM stock_movements
+            WHERE source_document = @d AND kind = @k AND sku = @s AND warehouse = @w AND {(lot is null ? "lot IS NULL" : "lot = @l")}
+            ORDER BY id
+            """,
+            MapMovement, ("d", reference), ("k", MovementKind.Receipt.Name()), ("s", sku), ("w", warehouse), ("l", lot));
+
     private static StockMovement MapMovement(Row r) => new(
         r.String("sku"), r.String("warehouse"), MovementKinds.TryParse(r.String("kind"), out var k) ? k : MovementKind.Adjustment,
         new StockDelta(r.Int("on_hand_delta"), r.Int("reserved_delta"), r.Int("in_transit_delta")), r.String("reason"),
