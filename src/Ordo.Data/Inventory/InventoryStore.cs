@@ -185,6 +185,15 @@ public static class InventoryStore
         s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku = @s ORDER BY b.warehouse",
             MapBalance, ("s", sku));
 
+    /// <summary>The balances of <paramref name="skus"/> in every warehouse (no lock), with the safety settings in force.</summary>
+    public static async Task<List<StockBalance>> BalancesOfSkusAsync(DbSession s, IReadOnlyCollection<string> skus)
+    {
+        if (skus.Count == 0) return [];
+        var (list, parameters) = InList("k", skus);
+        return await s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku IN ({list}) ORDER BY b.sku, b.warehouse",
+            MapBalance, parameters);
+    }
+
     private static StockBalance MapBalance(Row r) => new(
         r.String("sku"), r.String("warehouse"), r.Int("on_hand"), r.Int("reserved"), r.Int("in_transit"),
         Buffer(r.StringOrNull("safety_kind"), r.IntOrNull("safety_value")) ?? SafetyBuffer.Default,
