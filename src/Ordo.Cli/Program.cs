@@ -169,6 +169,8 @@ var stock = new Command("stock", "Receive and count stock.") { stockImport, stoc
 
 var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops, skus, stock };
 var parsed = root.Parse(args);
+// Bad usage is one line (the parser's error) and exit code 2, not the whole help page: --help shows that.
+if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;
 var exitCode = await parsed.InvokeAsync();
 // A command line that does not parse is a usage error: exit code 2, as each command's own checks give.
 return parsed.Errors.Count > 0 && exitCode != 0 ? 2 : exitCode;
