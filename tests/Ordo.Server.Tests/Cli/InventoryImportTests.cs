@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Ordo.Cli.Import;
 using Ordo.Cli.Inventory;
@@ -15,33 +14,11 @@ namespace Ordo.Server.Tests.Cli;
 /// land, rejected rows are reported with their row, column and reason, re-runs change nothing, bad usage exits 2,
 /// and a count prints its differences and exits 3 when it alerts. Output is captured as a pipe sees it.
 /// </summary>
-public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(host), IDisposable
+public abstract class InventoryImportTests(OrdoHost host) : CliTestBase(host)
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("ordo-inventory-import-test-").FullName;
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _error = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_directory, recursive: true);
-        GC.SuppressFinalize(this);
-    }
-
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private string WriteFile(string name, params string[] lines)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n", new UTF8Encoding(false));
-        return path;
-    }
-
-    private ImportOutput Output()
-    {
-        _out.GetStringBuilder().Clear();
-        _error.GetStringBuilder().Clear();
-        return new ImportOutput(_out, _error, false, TimeProvider.System);
-    }
+    private string WriteCsv(string name, params string[] lines) => WriteFile(name, string.Join("\r\n", lines) + "\r\n");
 
     private Task<int> SkusAsync(string file, string? errors = null) =>
         new SkuImport(Host.Client, Output()).RunAsync(file, errors, TestContext.Current.CancellationToken);
@@ -51,8 +28,6 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
 
     private Task<int> CountAsync(string file, string warehouse, string? reference = null) =>
         new StockCountImport(Host.Client, Output()).RunAsync(file, warehouse, reference, null, TestContext.Current.CancellationToken);
-
-    private static string[] Lines(StringWriter writer) => writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
     private async Task<string> WarehouseAsync()
     {
@@ -83,20 +58,20 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
             $"{set},杯子套装,套装,,,,,,,{cup}*1;{lid}*2,",
             $"NEW-{Guid.NewGuid():N},,,,,,,,,,",                       // row 6: new SKU without a name
         ];
-        var file = WriteFile("skus.csv", lines);
-        var errors = Path.Combine(_directory, "errors.csv");
+        var file = WriteCsv("skus.csv", lines);
+        var errors = Path.Combine(Folder, "errors.csv");
 
         var exit = await SkusAsync(file, errors);
 
         exit.ShouldBe(ImportExitCodes.SomeRejected);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             "Importing skus.csv: 5 SKUs (UTF-8); columns not read: 备注.",
             "row 4, 冷链: 'maybe' is not yes/no (true, false, 1, 0, 是, 否); 重量(g): 'heavy' is not a whole number from 0 to 10,000,000",
             $"row 6, 名称: SKU '{lines[5].Split(',')[0]}' is new: it needs a name",
             $"All 2 rejected rows are in {errors}.",
             "Done: 5 rows: 3 created, 0 updated, 0 unchanged, 2 rejected.",
         ]);
-        Lines(_error).ShouldBe(["5/5 rows · 3 SKUs landed · 2 rejected"]);
+        Lines(Error).ShouldBe(["5/5 rows · 3 SKUs landed · 2 rejected"]);
         CsvReader.Read(File.ReadAllText(errors)).Select(r => r.Fields[0]).ShouldBe(["row", "4", "6"]);
 
         var stored = await Host.GetJsonAsync($"/api/v1/skus/{cup}/stock-settings");
@@ -111,19 +86,19 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
             .Select(c => $"{c!["sku"]}*{c["quantity"]}").Order().ShouldBe(new[] { $"{cup}*1", $"{lid}*2" }.Order());
 
         // The same good rows again: nothing changes; one cost changed: that SKU is updated.
-        var again = WriteFile("again.csv", lines[0], lines[1], lines[2], lines[4]);
+        var again = WriteCsv("again.csv", lines[0], lines[1], lines[2], lines[4]);
         (await SkusAsync(again)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out)[^1].ShouldBe("Done: 3 rows: 0 created, 0 updated, 3 unchanged, 0 rejected.");
-        var changed = WriteFile("changed.csv", lines[0], lines[1].Replace("12.50", "13.00"), lines[2]);
+        Lines(Out)[^1].ShouldBe("Done: 3 rows: 0 created, 0 updated, 3 unchanged, 0 rejected.");
+        var changed = WriteCsv("changed.csv", lines[0], lines[1].Replace("12.50", "13.00"), lines[2]);
         (await SkusAsync(changed)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out)[^1].ShouldBe("Done: 2 rows: 0 created, 1 updated, 1 unchanged, 0 rejected.");
+        Lines(Out)[^1].ShouldBe("Done: 2 rows: 0 created, 1 updated, 1 unchanged, 0 rejected.");
         (await Host.GetJsonAsync($"/api/v1/skus/{cup}/stock-settings"))["costPrice"]!.GetValue<string>().ShouldBe("13.00");
 
         // A name Ordo does not have is refused (SKUs cannot be renamed), the server's refusal names the column.
-        var renamed = WriteFile("renamed.csv", "sku,name,components", $"{cup},Mug,", $"{Unique("SET")},Set,NO-SUCH-SKU*2");
+        var renamed = WriteCsv("renamed.csv", "sku,name,components", $"{cup},Mug,", $"{Unique("SET")},Set,NO-SUCH-SKU*2");
         (await SkusAsync(renamed)).ShouldBe(ImportExitCodes.SomeRejected);
-        Lines(_out)[1].ShouldBe($"row 2, name: Ordo has SKU '{cup}' as '马克杯'; renaming a SKU is not supported: use Ordo's name or a new code");
-        Lines(_out)[2].ShouldBe("row 3, components: component SKU 'NO-SUCH-SKU' does not exist; create it first");
+        Lines(Out)[1].ShouldBe($"row 2, name: Ordo has SKU '{cup}' as '马克杯'; renaming a SKU is not supported: use Ordo's name or a new code");
+        Lines(Out)[2].ShouldBe("row 3, components: component SKU 'NO-SUCH-SKU' does not exist; create it first");
     }
 
     [Fact]
@@ -142,12 +117,12 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
             $"NO-SUCH-SKU,,1,,,",                  // row 7: unknown SKU
             $"{b},,2,,2026-13-01,",                // row 8: bad date
         ];
-        var file = WriteFile("receipts.csv", lines);
+        var file = WriteCsv("receipts.csv", lines);
 
         var exit = await StockAsync(file, warehouse);
 
         exit.ShouldBe(ImportExitCodes.SomeRejected);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Receiving receipts.csv: 7 rows (UTF-8), into {warehouse} where a row names no warehouse.",
             "row 5, 数量: 'ten' is not a whole number from 1 to 1,000,000,000",
             "row 6, warehouse: warehouse 'NO-SUCH-WH' does not exist; create it with POST /api/v1/warehouses first",
@@ -160,10 +135,10 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
 
         // Run again, then with the bad rows fixed: the rows that landed are not booked twice.
         (await StockAsync(file, warehouse)).ShouldBe(ImportExitCodes.SomeRejected);
-        Lines(_out)[^1].ShouldBe("Done: 7 rows: 0 booked, 3 unchanged, 4 rejected.");
-        var fixedFile = WriteFile("receipts.csv", [.. lines[..4], $"{b},,10,,,", $"{b},{other},1,,,", $"{b},,2,,,"]);
+        Lines(Out)[^1].ShouldBe("Done: 7 rows: 0 booked, 3 unchanged, 4 rejected.");
+        var fixedFile = WriteCsv("receipts.csv", [.. lines[..4], $"{b},,10,,,", $"{b},{other},1,,,", $"{b},,2,,,"]);
         (await StockAsync(fixedFile, warehouse)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out)[^1].ShouldBe("Done: 6 rows: 3 booked, 3 unchanged, 0 rejected.");
+        Lines(Out)[^1].ShouldBe("Done: 6 rows: 3 booked, 3 unchanged, 0 rejected.");
         (await OnHandAsync(a))["onHand"]!.GetValue<int>().ShouldBe(20);
         (await OnHandAsync(b))["onHand"]!.GetValue<int>().ShouldBe(5 + 10 + 1 + 2);
         (await Host.GetJsonAsync("/api/v1/inventory/ledger/check"))["balanced"]!.GetValue<bool>().ShouldBeTrue();
@@ -172,17 +147,17 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
     [Fact]
     public async Task Bad_usage_is_one_line_and_exit_code_2()
     {
-        (await StockAsync(Path.Combine(_directory, "missing.csv"), "WH")).ShouldBe(ImportExitCodes.Failed);
-        Lines(_error).ShouldBe([$"ordo stock import: no such file: {Path.Combine(_directory, "missing.csv")}"]);
+        (await StockAsync(Path.Combine(Folder, "missing.csv"), "WH")).ShouldBe(ImportExitCodes.Failed);
+        Lines(Error).ShouldBe([$"ordo stock import: no such file: {Path.Combine(Folder, "missing.csv")}"]);
 
-        (await StockAsync(WriteFile("no-warehouse.csv", "sku,quantity", "A,1"))).ShouldBe(ImportExitCodes.Failed);
-        Lines(_error).ShouldBe(["ordo stock import: the file has no warehouse column: pass --warehouse CODE"]);
+        (await StockAsync(WriteCsv("no-warehouse.csv", "sku,quantity", "A,1"))).ShouldBe(ImportExitCodes.Failed);
+        Lines(Error).ShouldBe(["ordo stock import: the file has no warehouse column: pass --warehouse CODE"]);
 
-        (await SkusAsync(WriteFile("no-sku.csv", "name,weight", "杯子,1"))).ShouldBe(ImportExitCodes.Failed);
-        Lines(_error).ShouldBe(["ordo skus import: the header lacks the sku column (accepted headers: sku, code, skucode, 商家编码, sku编码, 商品编码, 编码, 货号)"]);
+        (await SkusAsync(WriteCsv("no-sku.csv", "name,weight", "杯子,1"))).ShouldBe(ImportExitCodes.Failed);
+        Lines(Error).ShouldBe(["ordo skus import: the header lacks the sku column (accepted headers: sku, code, skucode, 商家编码, sku编码, 商品编码, 编码, 货号)"]);
 
-        (await CountAsync(WriteFile("count.csv", "sku,counted", "A,1"), "NO-SUCH-WH")).ShouldBe(StockCountExitCodes.Failed);
-        Lines(_error).ShouldBe(["ordo stock count: the count was refused, nothing was booked: Ordo answered 422: warehouse 'NO-SUCH-WH' does not exist"]);
+        (await CountAsync(WriteCsv("count.csv", "sku,counted", "A,1"), "NO-SUCH-WH")).ShouldBe(StockCountExitCodes.Failed);
+        Lines(Error).ShouldBe(["ordo stock count: the count was refused, nothing was booked: Ordo answered 422: warehouse 'NO-SUCH-WH' does not exist"]);
     }
 
     [Fact]
@@ -194,9 +169,9 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
             (await Host.Client.PostAsJsonAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = units })).StatusCode.ShouldBe(HttpStatusCode.Created);
 
         // Within 3 %: exit 0.
-        var calm = WriteFile("calm.csv", "商家编码,盘点数量", $"{a},99", $"{b},50", $"{c},20");
+        var calm = WriteCsv("calm.csv", "商家编码,盘点数量", $"{a},99", $"{b},50", $"{c},20");
         (await CountAsync(calm, warehouse, "CNT-1")).ShouldBe(StockCountExitCodes.Counted);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Counting calm.csv in {warehouse}: 3 rows (UTF-8).",
             $"Count CNT-1 in {warehouse}: 3 SKUs, 1 differ.",
             $"{"SKU",-24}     SYSTEM    COUNTED       DIFF        %",
@@ -207,9 +182,9 @@ public abstract class InventoryImportTests(OrdoHost host) : CatalogueTestBase(ho
         ]);
 
         // A bad number, a SKU twice and an unknown SKU are rejected; the rest is counted and alerts.
-        var file = WriteFile("alert.csv", "sku,counted", $"{a},99", $"{b},40", $"{b},1", "NO-SUCH-SKU,3", $"{c},x");
+        var file = WriteCsv("alert.csv", "sku,counted", $"{a},99", $"{b},40", $"{b},1", "NO-SUCH-SKU,3", $"{c},x");
         (await CountAsync(file, warehouse, "CNT-2")).ShouldBe(StockCountExitCodes.Alert);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Counting alert.csv in {warehouse}: 5 rows (UTF-8).",
             $"row 4, sku: SKU '{b}' is counted already in row 3: add the units up in one row",
             "row 6, counted: 'x' is not a whole number from 0 to 1,000,000,000",
