@@ -81,6 +81,26 @@ public abstract class ReplenishmentTests(OrderStockTests.StockHost host) : Catal
         shortItems.ShouldNotContain(calm);
     }
 
+    [Fact]
+    public async Task A_bundle_sold_counts_as_sales_of_its_components()
+    {
+        var warehouse = "WH-" + Guid.NewGuid().ToString("N")[..8];
+        (await Host.Client.PostAsJsonAsync("/api/v1/warehouses", new { code = warehouse, name = "华东仓", regions = new[] { "福建" } })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var cup = await StockedSkuAsync(warehouse, 10);
+        var set = "SET-" + Guid.NewGuid().ToString("N")[..8];
+        await Host.EnsureSkuAsync(set);
+        (await Host.Client.PatchAsJsonAsync($"/api/v1/skus/{set}/stock-settings", new { components = new[] { new { sku = cup, quantity = 2 } } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await OrderAsync(set, 3);
+        await WaitForAtpAsync(cup, 4);
+
+        StockServer.Clock.Advance(TimeSpan.FromDays(1));
+        // One day: 6 cups sold, 1.5 × 6 = 9 > ATP 4; the bundle itself has no stock to replenish.
+        var items = (await Host.GetJsonAsync("/api/v1/inventory/replenishment?windowDays=1"))["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
+        items.Select(i => i["sku"]!.GetValue<string>()).ShouldNotContain(set);
+        var item = items.Single(i => i["sku"]!.GetValue<string>() == cup);
+        (item["atp"]!.GetValue<int>(), item["unitsSold"]!.GetValue<int>(), item["level"]!.GetValue<decimal>()).ShouldBe((4, 6, 9m));
+    }
+
     [Theory]
     [InlineData("windowDays=0", "windowDays")]
     [InlineData("windowDays=367", "windowDays")]
