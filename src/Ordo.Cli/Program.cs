@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ordo.Cli.Import;
+using Ordo.Cli.Inventory;
 using Ordo.Cli.Shops;
 using Ordo.Simulator;
 
@@ -108,8 +109,68 @@ var shops = new Command("shops", "List, add and connect shops. Exit codes: 0 don
     shopsList, shopsAdd, shopsUpdate,
 };
 
-var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops };
+var csvFile = new Argument<string>("file") { Description = "a CSV file (UTF-8 or GB18030) with a header row" };
+var warehouse = new Option<string?>("--warehouse") { Description = "the warehouse code for rows that name none" };
+var countWarehouse = new Option<string>("--warehouse") { Description = "the code of the counted warehouse", Required = true };
+var batchReference = new Option<string?>("--reference") { Description = "the name that makes each row's receipt reference, with the row's content (default: the file's name); rows with a reference column use theirs" };
+var countReference = new Option<string?>("--reference") { Description = "the count's reference (default: COUNT-<time>)" };
+
+var skusImport = new Command("import", """
+    Create or update SKUs from a CSV file, one per row. Columns (header names in English or Chinese): sku (商家编码),
+    name (名称), category (类目), coldChain (冷链: yes/no), weightGrams (重量), lengthMm/widthMm/heightMm or dimensions
+    (尺寸, 300x200x100), costPrice (成本价) with costCurrency (币种, default CNY), shelfLifeDays (保质期),
+    safetyBuffer (安全库存: 5% or 3 units), arrivalCoefficient (在途系数), components (组合明细: CUP-01*2;LID-01).
+    A SKU that exists gets only the settings that differ and is reported unchanged when none does; empty cells keep
+    what Ordo has. Exit codes: 0 every row landed; 1 some rows were rejected (the others landed); 2 usage or input
+    error or Ordo unreachable.
+    """)
+{
+    csvFile, errors, server, key,
+};
+skusImport.SetAction(async (parse, ct) =>
+{
+    using var http = Connect(parse, "skus import", TimeSpan.FromSeconds(60));
+    if (http is null) return ImportExitCodes.Failed;
+    return await new SkuImport(http, ImportOutput.Console()).RunAsync(parse.GetValue(csvFile)!, parse.GetValue(errors), ct);
+});
+var skus = new Command("skus", "Manage the SKU catalogue.") { skusImport };
+
+var stockImport = new Command("import", """
+    Receive stock from a CSV file, one receipt per row: sku (商家编码), warehouse (仓库; or --warehouse), quantity
+    (数量), and optionally lot (批次), producedOn (生产日期), expiresOn (有效期至), reference (单号). Each receipt is
+    booked once: running the file again books nothing twice. Exit codes: 0 every row landed; 1 some rows were rejected
+    (the others landed); 2 usage or input error or Ordo unreachable.
+    """)
+{
+    csvFile, warehouse, batchReference, errors, server, key,
+};
+stockImport.SetAction(async (parse, ct) =>
+{
+    using var http = Connect(parse, "stock import", TimeSpan.FromSeconds(60));
+    if (http is null) return ImportExitCodes.Failed;
+    return await new StockImport(http, ImportOutput.Console()).RunAsync(parse.GetValue(csvFile)!, parse.GetValue(warehouse), parse.GetValue(batchReference), parse.GetValue(errors), ct);
+});
+var stockCount = new Command("count", """
+    Book a stock count of one warehouse from a CSV file of sku (商家编码) and counted (盘点数量) and print the
+    differences report. Exit codes: 0 counted, no alert; 1 counted, but some rows were rejected and left out;
+    2 usage or input error, Ordo unreachable or the count refused (nothing booked); 3 counted and the count alerts
+    (a line or the total differs beyond the threshold).
+    """)
+{
+    csvFile, countWarehouse, countReference, errors, server, key,
+};
+stockCount.SetAction(async (parse, ct) =>
+{
+    using var http = Connect(parse, "stock count", TimeSpan.FromMinutes(2));
+    if (http is null) return StockCountExitCodes.Failed;
+    return await new StockCountImport(http, ImportOutput.Console()).RunAsync(parse.GetValue(csvFile)!, parse.GetValue(countWarehouse)!, parse.GetValue(countReference), parse.GetValue(errors), ct);
+});
+var stock = new Command("stock", "Receive and count stock.") { stockImport, stockCount };
+
+var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops, skus, stock };
 var parsed = root.Parse(args);
+// Bad usage is one line (the parser's error) and exit code 2, not the whole help page: --help shows that.
+if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;
 var exitCode = await parsed.InvokeAsync();
 // A command line that does not parse is a usage error: exit code 2, as each command's own checks give.
 return parsed.Errors.Count > 0 && exitCode != 0 ? 2 : exitCode;

@@ -108,6 +108,7 @@ CatalogueEndpoints.Map(api);
 WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
 Ordo.Server.Features.Inventory.InventoryEndpoints.Map(api);
+Ordo.Server.Features.Inventory.ReplenishmentReport.Map(api);
 ImportNativeOrders.Map(api);
 ImportCsvOrders.Map(api);
 PushHooks.MapAttempts(api);

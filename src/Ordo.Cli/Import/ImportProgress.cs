@@ -7,9 +7,10 @@ namespace Ordo.Cli.Import;
 /// <c>[██████░░░░] 6,200/10,000 rows · 6,150 orders landed · 12 rejected · 41 s left</c>; elsewhere (CI, a pipe,
 /// a log file) the same figures as one plain line per request, without the bar and the estimate, which only make
 /// sense on a screen. The total is known up front (the file is counted before sending), so the bar is exact.
-/// <paramref name="columns"/> is the terminal's width (0 when unknown).
+/// <paramref name="columns"/> is the terminal's width (0 when unknown); <paramref name="landedNoun"/> what lands
+/// (orders for <c>ordo import</c>, SKUs, receipts…).
 /// </summary>
-public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider clock, int total, string noun, int columns = 0)
+public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider clock, int total, string noun, int columns = 0, string landedNoun = "order")
 {
     private const int BarWidth = 10;
     private readonly long _started = clock.GetTimestamp();
@@ -22,7 +23,7 @@ public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider
         if (terminal) Draw();
     }
 
-    /// <summary>Adds what one request did: rows sent, orders landed, rows rejected.</summary>
+    /// <summary>Adds what one request (or a batch of them) did: rows sent, orders (or <c>landedNoun</c>s) landed, rows rejected.</summary>
     public void Advance(int rows, int landed, int rejected)
     {
         (_done, _landed, _rejected) = (_done + rows, _landed + landed, _rejected + rejected);
@@ -48,7 +49,7 @@ public sealed class ImportProgress(TextWriter error, bool terminal, TimeProvider
     }
 
     private string Figures() => string.Create(CultureInfo.InvariantCulture,
-        $"{_done:N0}/{total:N0} {noun}s · {Counted.Of(_landed, "order")} landed · {_rejected:N0} rejected");
+        $"{_done:N0}/{total:N0} {noun}s · {Counted.Of(_landed, landedNoun)} landed · {_rejected:N0} rejected");
 
     private void Draw()
     {

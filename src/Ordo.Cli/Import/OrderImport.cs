@@ -59,10 +59,8 @@ public static class ImportExitCodes
 /// </summary>
 public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimits? limits = null)
 {
-    /// <summary>Waits before the second and third attempt of a request that failed on the way or got 5xx/429.</summary>
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
-
     private readonly ImportLimits _limits = limits ?? ImportLimits.Default;
+    private readonly OrdoApi _api = new(http, output.Clock);
 
     public async Task<int> RunAsync(ImportRequest request, CancellationToken ct)
     {
@@ -72,11 +70,11 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
         }
         catch (HttpRequestException ex)
         {
-            return Fail($"cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
+            return Fail(_api.Unreachable(ex));
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Fail(Invariant($"Ordo at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s"));
+            return Fail(_api.TimedOut());
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -179,11 +177,11 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
     /// <summary>The shop's platform (GET /api/v1/shops/{code}), or why it cannot be had.</summary>
     private async Task<(string? Platform, string? Problem)> PlatformOfAsync(string shopCode, CancellationToken ct)
     {
-        using var response = await http.GetAsync($"/api/v1/shops/{Uri.EscapeDataString(shopCode)}", ct);
-        if (response.IsSuccessStatusCode)
-            return ((await ReadObjectAsync(response, ct))?["platform"]?.GetValue<string>() ?? "unknown", null);
-        var why = await ProblemAsync(response, ct);
-        return (null, response.StatusCode switch
+        var (response, failure) = await _api.SendAsync(HttpMethod.Get, $"/api/v1/shops/{Uri.EscapeDataString(shopCode)}", null, retry: false, ct);
+        if (response is null) return (null, failure);
+        if (response.Ok) return (response.Body?["platform"]?.GetValue<string>() ?? "unknown", null);
+        var why = response.Describe();
+        return (null, response.Status switch
         {
             HttpStatusCode.NotFound => $"unknown shop '{shopCode}' (Ordo answered {why})",
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"the API key was refused (Ordo answered {why}); pass --key with a key that may import orders",
@@ -208,61 +206,10 @@ public sealed class OrderImport(HttpClient http, ImportOutput output, ImportLimi
     /// </summary>
     private async Task<(JsonObject? Answer, string? Problem)> SendAsync(string path, string mediaType, string body, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var last = attempt == RetryDelays.Length;
-            try
-            {
-                using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, mediaType), ct);
-                if (response.IsSuccessStatusCode)
-                    return await ReadObjectAsync(response, ct) is { } answer ? (answer, null) : (null, "Ordo's answer was not a JSON object");
-                var transient = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-                if (last || !transient) return (null, "Ordo answered " + await ProblemAsync(response, ct));
-            }
-            catch (HttpRequestException ex) when (last)
-            {
-                return (null, $"cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested && last)
-            {
-                return (null, Invariant($"Ordo at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s"));
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-            await Task.Delay(RetryDelays[attempt], output.Clock, ct);
-        }
-    }
-
-    private static async Task<JsonObject?> ReadObjectAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>"404: there is no shop with code 'X'": the status and the problem+json detail (or the start of the body).</summary>
-    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        string? detail;
-        try
-        {
-            detail = JsonNode.Parse(text)?["detail"]?.GetValue<string>();
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            detail = text.Length > 200 ? text[..200] + "…" : text;
-        }
-        return string.IsNullOrWhiteSpace(detail) ? $"{(int)response.StatusCode} {response.ReasonPhrase}" : $"{(int)response.StatusCode}: {detail.Trim()}";
+        var (answer, failure) = await _api.SendAsync(HttpMethod.Post, path, () => new StringContent(body, Encoding.UTF8, mediaType), retry: true, ct);
+        if (answer is null) return (null, failure);
+        if (!answer.Ok) return (null, "Ordo answered " + answer.Describe());
+        return answer.Body is { } json ? (json, null) : (null, "Ordo's answer was not a JSON object");
     }
 
     private int Fail(string message)

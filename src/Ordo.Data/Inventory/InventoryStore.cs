@@ -185,6 +185,15 @@ public static class InventoryStore
         s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku = @s ORDER BY b.warehouse",
             MapBalance, ("s", sku));
 
+    /// <summary>The balances of <paramref name="skus"/> in every warehouse (no lock), with the safety settings in force.</summary>
+    public static async Task<List<StockBalance>> BalancesOfSkusAsync(DbSession s, IReadOnlyCollection<string> skus)
+    {
+        if (skus.Count == 0) return [];
+        var (list, parameters) = InList("k", skus);
+        return await s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku IN ({list}) ORDER BY b.sku, b.warehouse",
+            MapBalance, parameters);
+    }
+
     private static StockBalance MapBalance(Row r) => new(
         r.String("sku"), r.String("warehouse"), r.Int("on_hand"), r.Int("reserved"), r.Int("in_transit"),
         Buffer(r.StringOrNull("safety_kind"), r.IntOrNull("safety_value")) ?? SafetyBuffer.Default,
@@ -274,6 +283,19 @@ public static class InventoryStore
     /// <summary>Movements booked for a source document (an order number, a receipt…), oldest first.</summary>
     public static Task<List<StockMovement>> MovementsOfDocumentAsync(DbSession s, string sourceDocument) =>
         s.QueryAsync("SELECT * FROM stock_movements WHERE source_document = @d ORDER BY id", MapMovement, ("d", sourceDocument));
+
+    /// <summary>
+    /// The receipts booked under <paramref name="reference"/> for this SKU, warehouse and lot (a receipt's
+    /// idempotency key), oldest first; call it with the balance row locked so that a concurrent repeat waits.
+    /// </summary>
+    public static Task<List<StockMovement>> ReceiptsOfReferenceAsync(DbSession s, string reference, string sku, string warehouse, string? lot) =>
+        s.QueryAsync(
+            $"""
+            SELECT * FROM stock_movements
+            WHERE source_document = @d AND kind = @k AND sku = @s AND warehouse = @w AND {(lot is null ? "lot IS NULL" : "lot = @l")}
+            ORDER BY id
+            """,
+            MapMovement, ("d", reference), ("k", MovementKind.Receipt.Name()), ("s", sku), ("w", warehouse), ("l", lot));
 
     private static StockMovement MapMovement(Row r) => new(
         r.String("sku"), r.String("warehouse"), MovementKinds.TryParse(r.String("kind"), out var k) ? k : MovementKind.Adjustment,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ordo.Core.Orders;
 
@@ -250,6 +251,36 @@ public static class OrderStore
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         return new OrderPage(rows, more ? rows[^1].Id : null);
+    }
+
+    /// <summary>
+    /// Units sold per China day and SKU: the lines of the orders received in [<paramref name="from"/>,
+    /// <paramref name="to"/>) that are not cancelled, by the China date of their receipt. Lines without a merchant SKU
+    /// are left out. Only the lines are read from each document (not the whole order).
+    /// </summary>
+    public static async Task<List<(DateOnly Day, string Sku, int Units)>> DailySalesAsync(DbSession s, DateTimeOffset from, DateTimeOffset to)
+    {
+        var orders = await s.QueryAsync(
+            "SELECT received_at, document FROM orders WHERE received_at >= @from AND received_at < @to AND status <> @cancelled",
+            r => (Day: ChinaTime.DateOf(r.Instant("received_at")), Lines: LinesOf(r.String("document"))),
+            ("from", from), ("to", to), ("cancelled", OrderStatus.Cancelled));
+        return orders
+            .SelectMany(o => o.Lines.Select(l => (o.Day, l.Sku, l.Units)))
+            .GroupBy(x => (x.Day, x.Sku))
+            .Select(g => (g.Key.Day, g.Key.Sku, g.Sum(x => x.Units)))
+            .ToList();
+    }
+
+    private static List<(string Sku, int Units)> LinesOf(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        var lines = new List<(string, int)>();
+        if (!json.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("lines", out var items)) return lines;
+        foreach (var line in items.EnumerateArray())
+            if (line.TryGetProperty("sku", out var sku) && sku.ValueKind == JsonValueKind.String && sku.GetString() is { Length: > 0 } code
+                && line.TryGetProperty("quantity", out var quantity) && quantity.TryGetInt32(out var units))
+                lines.Add((code, units));
+        return lines;
     }
 
     private static OrderState Map(Row r) => DocumentJson.Deserialize<OrderState>(r.String("document")) with { Id = r.Long("id") };

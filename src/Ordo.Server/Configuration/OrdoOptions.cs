@@ -44,6 +44,8 @@ public sealed class InventoryOptions
     public string OnExpiry { get; set; } = "cancel";
     /// <summary>Whether a refund granted after shipment puts the goods back into stock.</summary>
     public bool RestockRefundsAfterShipment { get; set; } = true;
+    /// <summary>Defaults of <c>GET /api/v1/inventory/replenishment</c> (<c>Ordo:Inventory:Replenishment</c>).</summary>
+    public ReplenishmentOptions Replenishment { get; set; } = new();
 
     public Ordo.Core.Inventory.ReservationPolicy ToPolicy() => new(
         TimeSpan.FromMinutes(UnpaidReservationMinutes),
@@ -52,6 +54,15 @@ public sealed class InventoryOptions
             .Where(p => Ordo.Core.Orders.Platforms.TryParse(p.Key, out _))
             .ToDictionary(p => { Ordo.Core.Orders.Platforms.TryParse(p.Key, out var platform); return platform; }, p => TimeSpan.FromMinutes(p.Value)),
         RestockRefundsAfterShipment);
+}
+
+/// <summary>When to ask for more stock: ATP below <see cref="Factor"/> × the average daily sales over <see cref="WindowDays"/> days.</summary>
+public sealed class ReplenishmentOptions
+{
+    /// <summary>Whole China days before today whose sales are averaged (1 to 366).</summary>
+    public int WindowDays { get; set; } = 7;
+    /// <summary>Days of average sales that ATP should cover (above 0).</summary>
+    public decimal Factor { get; set; } = 1.5m;
 }
 
 public sealed class DatabaseOptions

@@ -13,19 +13,9 @@ namespace Ordo.Server.Tests.Cli;
 /// rejected rows reported with their row number in the file, idempotent re-runs, bad input refused with exit code 2.
 /// Output is captured as a pipe sees it (no terminal), so every line is exact and nothing depends on timing.
 /// </summary>
-public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host), IDisposable
+public abstract class OrderImportTests(OrdoHost host) : CliTestBase(host)
 {
     private const string Header = "订单编号,订单状态,订单创建时间,订单付款时间,收货人姓名,收货地址,联系手机,宝贝标题,商家编码,宝贝数量,价格,买家应付邮费,买家实际支付金额";
-
-    private readonly string _directory = Directory.CreateTempSubdirectory("ordo-import-test-").FullName;
-    private readonly StringWriter _out = new();
-    private readonly StringWriter _error = new();
-
-    public void Dispose()
-    {
-        Directory.Delete(_directory, recursive: true);
-        GC.SuppressFinalize(this);
-    }
 
     private static string NewId() => Random.Shared.NextInt64(1_000_000_000_000_000, 2_000_000_000_000_000).ToString();
 
@@ -42,22 +32,11 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         return code;
     }
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-        return path;
-    }
-
     private Task<int> ImportAsync(string file, string shop, string? preset = null, string? errors = null, ImportLimits? limits = null)
     {
-        _out.GetStringBuilder().Clear();
-        _error.GetStringBuilder().Clear();
-        return new OrderImport(Host.Client, new ImportOutput(_out, _error, false, TimeProvider.System), limits)
+        return new OrderImport(Host.Client, Output(), limits)
             .RunAsync(new ImportRequest(file, shop, preset, errors), TestContext.Current.CancellationToken);
     }
-
-    private static string[] Lines(StringWriter writer) => writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Every order of the shop, through the API's pages.</summary>
     private async Task<List<JsonNode>> OrdersOfAsync(string shop)
@@ -87,11 +66,11 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         var exit = await ImportAsync(file, shop);
 
         exit.ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Importing taobao.csv into shop {shop} (taobao): 1,805 rows (UTF-8), preset taobao (the one for taobao shops).",
             "Done: 1,805 rows, 1,203 orders: 1,203 created, 0 updated, 0 unchanged, 0 rejected (0 rows).",
         ]);
-        Lines(_error).ShouldBe([
+        Lines(Error).ShouldBe([
             "1,500/1,805 rows · 1,000 orders landed · 0 rejected",
             "1,805/1,805 rows · 1,203 orders landed · 0 rejected",
         ]);
@@ -125,13 +104,13 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
             Row(""),                                                     // 10: no order id
         ];
         var file = WriteFile("mixed.csv", string.Join("\n", lines) + "\n");
-        var errors = Path.Combine(_directory, "errors.csv");
+        var errors = Path.Combine(Folder, "errors.csv");
 
         // Two orders per request, so that rows in later requests have other numbers there than in the file.
         var exit = await ImportAsync(file, shop, errors: errors, limits: new ImportLimits(MaxOrders: 2));
 
         exit.ShouldBe(ImportExitCodes.SomeRejected);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Importing mixed.csv into shop {shop} (taobao): 8 rows (UTF-8), preset taobao (the one for taobao shops).",
             "row 3, 宝贝数量: is not a whole number of at least 1 (\"two\")",
             "row 7, 订单创建时间: is not a time (yyyy-MM-dd HH:mm:ss) (\"2026-13-01 12:00:00\")",
@@ -140,7 +119,7 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
             $"All 4 rejected rows are in {errors}.",
             "Done: 8 rows, 6 orders: 3 created, 0 updated, 0 unchanged, 3 rejected (4 rows).",
         ]);
-        Lines(_error).ShouldBe([
+        Lines(Error).ShouldBe([
             "2/8 rows · 1 order landed · 1 rejected",
             "6/8 rows · 2 orders landed · 3 rejected",
             "8/8 rows · 3 orders landed · 4 rejected",
@@ -169,7 +148,7 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         var exit = await ImportAsync(file, shop);
 
         exit.ShouldBe(ImportExitCodes.SomeRejected);
-        var output = Lines(_out);
+        var output = Lines(Out);
         output.Length.ShouldBe(1 + 50 + 2);
         output[1].ShouldBe("row 2, 订单编号: is empty: every row needs its order id");
         output[50].ShouldBe("row 51, 订单编号: is empty: every row needs its order id");
@@ -187,12 +166,12 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         var small = new ImportLimits(MaxBytes: Encoding.UTF8.GetByteCount(Header) + 2 * Encoding.UTF8.GetByteCount(Row(ids[0])) + 10);
 
         (await ImportAsync(file, shop, limits: small)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out)[^1].ShouldBe("Done: 13 rows, 7 orders: 7 created, 0 updated, 0 unchanged, 0 rejected (0 rows).");
+        Lines(Out)[^1].ShouldBe("Done: 13 rows, 7 orders: 7 created, 0 updated, 0 unchanged, 0 rejected (0 rows).");
         var before = (await OrdersOfAsync(shop)).Select(o => o.ToJsonString()).Order().ToList();
         var events = await Host.GetJsonAsync($"/api/v1/orders/{(await OrdersOfAsync(shop))[0]["orderNo"]}/events");
 
         (await ImportAsync(file, shop, limits: small)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out)[^1].ShouldBe("Done: 13 rows, 7 orders: 0 created, 0 updated, 7 unchanged, 0 rejected (0 rows).");
+        Lines(Out)[^1].ShouldBe("Done: 13 rows, 7 orders: 0 created, 0 updated, 7 unchanged, 0 rejected (0 rows).");
         (await OrdersOfAsync(shop)).Select(o => o.ToJsonString()).Order().ToList().ShouldBe(before);
         (await Host.GetJsonAsync($"/api/v1/orders/{(await OrdersOfAsync(shop))[0]["orderNo"]}/events")).ToJsonString().ShouldBe(events.ToJsonString());
         before.Sum(o => JsonNode.Parse(o)!["lines"]!.AsArray().Count).ShouldBe(13);
@@ -207,23 +186,23 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         broken["created_at"] = "2025-03-01 10:02:11"; // no offset: refused, never guessed
         var jsonLines = WriteFile("orders.jsonl", string.Join("\n",
             JsonNode.Parse(TestOrders.ShopifyNative(id))!.ToJsonString(), "", broken.ToJsonString(), JsonNode.Parse(TestOrders.ShopifyNative(id + 2))!.ToJsonString()) + "\n");
-        var errors = Path.Combine(_directory, "native-errors.csv");
+        var errors = Path.Combine(Folder, "native-errors.csv");
 
         var exit = await ImportAsync(jsonLines, shop, errors: errors, limits: new ImportLimits(MaxOrders: 2));
 
         exit.ShouldBe(ImportExitCodes.SomeRejected);
-        var output = Lines(_out);
+        var output = Lines(Out);
         output[0].ShouldBe($"Importing orders.jsonl into shop {shop} (shopify): 3 native orders (one per line).");
         output[1].ShouldBe("line 3, created_at: has no UTC offset; refusing to guess the zone");
         output[^1].ShouldBe("Done: 3 lines, 3 orders: 2 created, 0 updated, 0 unchanged, 1 rejected (1 line).");
-        Lines(_error).ShouldBe(["2/3 lines · 1 order landed · 1 rejected", "3/3 lines · 2 orders landed · 1 rejected"]);
+        Lines(Error).ShouldBe(["2/3 lines · 1 order landed · 1 rejected", "3/3 lines · 2 orders landed · 1 rejected"]);
         var written = CsvReader.Read(File.ReadAllText(errors));
         written.Select(r => r.Fields[0]).ShouldBe(["line", "3"]);
         written[1].Fields.ShouldBe(["3", "created_at", "has no UTC offset; refusing to guess the zone", broken.ToJsonString()]);
 
         var array = WriteFile("orders.json", $"[\n{TestOrders.ShopifyNative(id, "refunded", "2025-03-02T09:00:00-05:00")},\n{TestOrders.ShopifyNative(id + 3)}\n]");
         (await ImportAsync(array, shop)).ShouldBe(ImportExitCodes.AllLanded);
-        Lines(_out).ShouldBe([
+        Lines(Out).ShouldBe([
             $"Importing orders.json into shop {shop} (shopify): 2 native orders (a JSON array).",
             "Done: 2 items, 2 orders: 1 created, 1 updated, 0 unchanged, 0 rejected (0 items).",
         ]);
@@ -241,12 +220,12 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
         async Task Refused(string file, string shopCode, string message, string? preset = null)
         {
             (await ImportAsync(file, shopCode, preset)).ShouldBe(ImportExitCodes.Failed);
-            _error.ToString().ShouldBe("ordo import: " + message + Environment.NewLine);
-            _out.ToString().ShouldBeEmpty();
+            Error.ToString().ShouldBe("ordo import: " + message + Environment.NewLine);
+            Out.ToString().ShouldBeEmpty();
         }
 
         await Refused(good, "NOPE-" + shop, $"unknown shop 'NOPE-{shop}' (Ordo answered 404: there is no shop with code 'NOPE-{shop}')");
-        var missing = Path.Combine(_directory, "missing.csv");
+        var missing = Path.Combine(Folder, "missing.csv");
         await Refused(missing, shop, $"no such file: {missing}");
         await Refused(good, shop, "unknown preset 'amazon'; expected one of: generic, taobao, jd, pinduoduo, douyin, kuaishou, youzan, shopify", preset: "amazon");
         var text = WriteFile("notes.txt", "hello");
@@ -257,15 +236,15 @@ public abstract class OrderImportTests(OrdoHost host) : CatalogueTestBase(host),
 
         var broken = WriteFile("broken.json", "[{\"id\":1},\n{\"id\":");
         (await ImportAsync(broken, shop)).ShouldBe(ImportExitCodes.Failed);
-        _error.ToString().ShouldStartWith($"ordo import: {broken} is not valid JSON: ");
-        Lines(_error).Length.ShouldBe(1);
+        Error.ToString().ShouldStartWith($"ordo import: {broken} is not valid JSON: ");
+        Lines(Error).Length.ShouldBe(1);
 
         // A header without the preset's required columns: the server's problem detail is passed on.
         var header = WriteFile("header.csv", "订单编号,宝贝标题\n1,杯\n");
         (await ImportAsync(header, shop)).ShouldBe(ImportExitCodes.Failed);
-        _error.ToString().ShouldStartWith("ordo import: Ordo answered 400: columns the header lacks required columns of preset 'taobao' (and of 'generic'): " +
+        Error.ToString().ShouldStartWith("ordo import: Ordo answered 400: columns the header lacks required columns of preset 'taobao' (and of 'generic'): " +
                                           "status (订单状态), createdAt (订单创建时间 / 创建时间), quantity (宝贝数量 / 购买数量 / 宝贝总数量), unitPrice (价格 / 宝贝单价 / 单价); the file is kept as inbox item ");
-        Lines(_error).Length.ShouldBe(1);
+        Lines(Error).Length.ShouldBe(1);
 
         (await OrdersOfAsync(shop)).ShouldBeEmpty();
     }

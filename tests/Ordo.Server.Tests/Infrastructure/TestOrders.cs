@@ -10,6 +10,17 @@ public static class TestOrders
 
     public static string NewId() => "T" + Guid.NewGuid().ToString("N")[..20];
 
+    /// <summary>The example order with one line of <paramref name="quantity"/> × <paramref name="sku"/> at 99.00 (10.00 off the order).</summary>
+    public static JsonObject Of(string sku, int quantity = 1, string status = "Paid")
+    {
+        var order = Example(status: status);
+        order["lines"]![0]!["sku"] = sku;
+        order["lines"]![0]!["quantity"] = quantity;
+        order["amounts"]!["goods"] = 99.00m * quantity;
+        order["amounts"]!["paid"] = 99.00m * quantity - 10.00m;
+        return order;
+    }
+
     public static JsonObject Example(string? platformOrderId = null, string status = "Paid", string modifiedAt = "2026-02-22T10:01:01+08:00") =>
         JsonNode.Parse($$"""
         {

@@ -173,6 +173,49 @@ public abstract class InventoryApiTests(OrdoHost host) : CatalogueTestBase(host)
         (await Host.GetJsonAsync("/api/v1/inventory/ledger/check"))["balanced"]!.GetValue<bool>().ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task A_receipt_with_a_reference_is_booked_once_per_sku_warehouse_and_lot()
+    {
+        var (sku, warehouse) = (await SkuAsync(), await WarehouseAsync());
+        var reference = Unique("GRN");
+        var first = await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 10, lot = "L1", reference });
+        first.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await first.ReadObjectAsync())["outcome"]!.GetValue<string>().ShouldBe("booked");
+
+        var again = await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 10, lot = "L1", reference });
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var repeat = await again.ReadObjectAsync();
+        repeat["outcome"]!.GetValue<string>().ShouldBe("unchanged");
+        repeat["balances"]![0]!["onHand"]!.GetValue<int>().ShouldBe(10);
+        await ShouldBeProblemAsync(await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 12, lot = "L1", reference }), HttpStatusCode.Conflict, "reference");
+
+        // Another lot under the same note, and receipts without a reference, are receipts of their own.
+        (await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 5, lot = "L2", reference })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 1 })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 1 })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await Host.GetJsonAsync($"/api/v1/inventory/{sku}"))["onHand"]!.GetValue<int>().ShouldBe(17);
+
+        // Concurrent repeats of one new key book it once.
+        var concurrent = Unique("GRN");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync("/api/v1/inventory/receipts", new { sku, warehouse, quantity = 3, reference = concurrent })));
+        answers.Count(a => a.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(7);
+        (await Host.GetJsonAsync($"/api/v1/inventory/{sku}"))["onHand"]!.GetValue<int>().ShouldBe(20);
+        (await Host.GetJsonAsync("/api/v1/inventory/ledger/check"))["balanced"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_count_names_the_line_of_an_unknown_sku_and_stock_settings_can_be_read()
+    {
+        var (sku, warehouse) = (await SkuAsync(), await WarehouseAsync());
+        await ShouldBeProblemAsync(await PostAsync("/api/v1/inventory/counts", new { warehouse, lines = new[] { new { sku, counted = 1 }, new { sku = "NO-SUCH-SKU", counted = 1 } } }),
+            HttpStatusCode.UnprocessableEntity, "lines[1].sku");
+        (await Host.Client.PatchAsJsonAsync($"/api/v1/skus/{sku}/stock-settings", new { weightGrams = 250 })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var settings = await Host.GetJsonAsync($"/api/v1/skus/{sku}/stock-settings");
+        (settings["sku"]!.GetValue<string>(), settings["weightGrams"]!.GetValue<int>()).ShouldBe((sku, 250));
+        (await Host.Client.GetAsync("/api/v1/skus/NO-SUCH-SKU/stock-settings")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("""{"warehouse":"W","quantity":1}""", "sku")]
     [InlineData("""{"sku":"S","quantity":1}""", "warehouse")]

@@ -47,12 +47,7 @@ public abstract class OrderStockTests(OrderStockTests.StockHost host) : Catalogu
 
     private async Task<string> OrderAsync(string sku, int quantity = 1, string status = "Paid")
     {
-        var order = TestOrders.Example(status: status);
-        order["lines"]![0]!["sku"] = sku;
-        order["lines"]![0]!["quantity"] = quantity;
-        order["amounts"]!["goods"] = 99.00m * quantity;
-        order["amounts"]!["paid"] = 99.00m * quantity - 10.00m;
-        var response = await Host.PostOrderAsync(order);
+        var response = await Host.PostOrderAsync(TestOrders.Of(sku, quantity, status));
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.ReadObjectAsync())["orderNo"]!.GetValue<string>();
     }

@@ -85,10 +85,17 @@ public static class InventoryEndpoints
         .RequireAuthorization(Permissions.InventoryWrite).WithName("SetSkuStockSettings")
         .WithSummary("Set a SKU's stock attributes: category, coldChain, weightGrams, lengthMm/widthMm/heightMm, costPrice + costCurrency, shelfLifeDays, safetyBuffer ({\"percent\": 5} or {\"units\": 3}), arrivalCoefficient (0 to 1), components (a bundle: [{sku, quantity}]).");
 
+        api.MapGet("/skus/{code}/stock-settings", async (string code, OrdoDatabase db, CancellationToken ct) =>
+            await db.ReadAsync(s => InventoryStore.FindSkuAsync(s, code), ct) is { } details
+                ? Results.Json(SkuView(details), ApiJson.Options)
+                : Problems.NotFound($"there is no SKU with code '{code}'"))
+        .RequireAuthorization(Permissions.InventoryRead).WithName("GetSkuStockSettings")
+        .WithSummary("A SKU's name and stock attributes, as PATCH answers them.");
+
         api.MapPost("/inventory/receipts", (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
             BookOneAsync(http, db, clock, MovementKind.Receipt, ct))
         .RequireAuthorization(Permissions.InventoryWrite).WithName("ReceiveStock")
-        .WithSummary("Goods put away: sku, warehouse, quantity, optional lot (with producedOn, expiresOn), reference, reason, fromInTransit (the goods were announced as inbound).");
+        .WithSummary("Goods put away: sku, warehouse, quantity, optional lot (with producedOn, expiresOn), reference, reason, fromInTransit (the goods were announced as inbound). A receipt with a reference is booked once per (reference, sku, warehouse, lot): a repeat answers 200 with outcome unchanged.");
 
         api.MapPost("/inventory/inbound", (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
             BookOneAsync(http, db, clock, MovementKind.Inbound, ct))
@@ -167,9 +174,12 @@ public static class InventoryEndpoints
             var skus = counted.Select(c => c.Sku).Distinct().ToList();
             var outcome = await db.WriteAsync(async s =>
             {
-                var known = await CatalogueStore.ExistingSkusAsync(s, skus);
-                if (skus.FirstOrDefault(k => !known.Contains(k)) is { } unknown) return new CountOutcome(Invalid(title, $"SKU '{unknown}' does not exist", "lines"), null, null);
+                // The warehouse first: it sinks the whole count, where an unknown SKU sinks one line.
                 if (await InventoryStore.FindWarehouseAsync(s, warehouse) is null) return new CountOutcome(Invalid(title, $"warehouse '{warehouse}' does not exist", "warehouse"), null, null);
+                var known = await CatalogueStore.ExistingSkusAsync(s, skus);
+                // The line's index lets a client (ordo stock count) point at the row of its file.
+                if (counted.FindIndex(c => !known.Contains(c.Sku)) is var line and >= 0)
+                    return new CountOutcome(Invalid(title, $"SKU '{counted[line].Sku}' does not exist", $"lines[{line}].sku"), null, null);
                 var now = clock.GetUtcNow();
                 var balances = await InventoryStore.LockBalancesAsync(s, skus, skus.Select(k => (k, warehouse)).ToList(), now);
                 var report = StockCount.Compare(counted, balances.ToDictionary(kv => kv.Key, kv => kv.Value.OnHand), reference, actor, now, threshold);
@@ -285,7 +295,8 @@ public static class InventoryEndpoints
         if (transitProblem is not null) return transitProblem;
         if (fromInTransit && kind != MovementKind.Receipt) return Invalid(title, "fromInTransit applies to receipts only", "fromInTransit");
         var change = new StockChange(sku, warehouse, kind, StockLedger.DeltaOf(kind, quantity, fromInTransit), reason ?? DefaultReason(kind), reference, lot);
-        return await BookAsync(http, db, clock, [change], [sku], [warehouse], title, ct, lot is null ? null : s => InventoryStore.UpsertLotAsync(s, sku, warehouse, lot, producedOn, expiresOn, clock.GetUtcNow()));
+        return await BookAsync(http, db, clock, [change], [sku], [warehouse], title, ct, lot is null ? null : s => InventoryStore.UpsertLotAsync(s, sku, warehouse, lot, producedOn, expiresOn, clock.GetUtcNow()),
+            bookedOnce: kind == MovementKind.Receipt && reference is not null);
     }
 
     private static string DefaultReason(MovementKind kind) => kind switch
@@ -301,11 +312,19 @@ public static class InventoryEndpoints
 
     private sealed record CountOutcome(IResult? Problem, StockCountReport? Report, string? Refusal);
 
-    private sealed record BookOutcome(string? Missing, Booking? Booking);
+    private sealed record BookOutcome(string? Missing, Booking? Booking, ReceiptRepeat? Repeat = null);
 
+    /// <summary>A receipt whose key was booked before: the movements then and the balance now.</summary>
+    private sealed record ReceiptRepeat(IReadOnlyList<StockMovement> Booked, StockBalance Balance);
+
+    /// <summary>
+    /// Books <paramref name="changes"/> all or nothing. <paramref name="bookedOnce"/> (a receipt with a reference):
+    /// the one change is booked once per (reference, sku, warehouse, lot), so retried requests and re-run imports
+    /// receive the goods once; the check runs under the balance row's lock, so two concurrent repeats cannot both book.
+    /// </summary>
     private static async Task<IResult> BookAsync(
         HttpContext http, OrdoDatabase db, TimeProvider clock, IReadOnlyList<StockChange> changes, IReadOnlyList<string> skus,
-        IReadOnlyList<string> warehouses, string title, CancellationToken ct, Func<DbSession, Task>? alongside = null)
+        IReadOnlyList<string> warehouses, string title, CancellationToken ct, Func<DbSession, Task>? alongside = null, bool bookedOnce = false)
     {
         var actor = http.User.ToActor();
         var outcome = await db.WriteAsync(async s =>
@@ -316,6 +335,12 @@ public static class InventoryEndpoints
                 if (await InventoryStore.FindWarehouseAsync(s, w) is null) return new BookOutcome("warehouse:" + w, null);
             var profiles = await InventoryStore.ProfilesAsync(s, skus);
             if (skus.FirstOrDefault(k => profiles.TryGetValue(k, out var p) && p.IsBundle) is { } bundle) return new BookOutcome("bundle:" + bundle, null);
+            if (bookedOnce && changes is [var receipt])
+            {
+                var balances = await InventoryStore.LockBalancesAsync(s, [receipt.Sku], [(receipt.Sku, receipt.Warehouse)], clock.GetUtcNow());
+                var booked = await InventoryStore.ReceiptsOfReferenceAsync(s, receipt.SourceDocument!, receipt.Sku, receipt.Warehouse, receipt.Lot);
+                if (booked.Count > 0) return new BookOutcome(null, null, new ReceiptRepeat(booked, balances[(receipt.Sku, receipt.Warehouse)]));
+            }
             var booking = await InventoryStore.BookAsync(s, changes, actor, clock.GetUtcNow());
             if (booking.Booked && alongside is not null) await alongside(s);
             return new BookOutcome(null, booking);
@@ -331,10 +356,26 @@ public static class InventoryEndpoints
                     changes.Count > 1 ? (code == changes[0].Warehouse ? "from" : "to") : "warehouse"),
             };
         }
+        if (outcome.Repeat is { } repeat)
+        {
+            var asked = changes[0];
+            var units = repeat.Booked.Sum(m => m.Delta.OnHand);
+            if (units != asked.Delta.OnHand || repeat.Booked.Sum(m => m.Delta.InTransit) != asked.Delta.InTransit)
+                return Problems.Result(409, "Reference already booked",
+                    $"receipt '{asked.SourceDocument}' of SKU '{asked.Sku}' in warehouse '{asked.Warehouse}'{(asked.Lot is null ? "" : $", lot '{asked.Lot}'")} was booked already with {units} units; " +
+                    "a receipt reference is booked once per SKU, warehouse and lot: use a new reference for more goods", "reference");
+            return Results.Json(new
+            {
+                outcome = "unchanged",
+                movements = repeat.Booked.Select(MovementView),
+                balances = new[] { BalanceView(repeat.Balance) },
+            }, ApiJson.Options);
+        }
         var booking = outcome.Booking!;
         if (!booking.Booked) return Problems.Result(409, "Not enough stock", booking.Refusal!, "quantity");
         return Results.Json(new
         {
+            outcome = "booked",
             movements = booking.Movements.Select(MovementView),
             balances = booking.Balances.Select(BalanceView),
         }, ApiJson.Options, statusCode: 201);
