@@ -45,7 +45,7 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
 
     private static int UnitsOf(string sku, string warehouse) => (sku, warehouse) switch
     {
-        ("HD-01", "WH-HZ") => 20,
+        ("HD-01", "WH-HZ") => 60,
         ("HD-01", _) => 0,
         ("TEA-500", "WH-HZ") => 120,
         ("TEA-500", _) => 0,
