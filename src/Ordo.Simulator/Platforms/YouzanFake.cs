@@ -39,6 +39,7 @@ public sealed class YouzanFake : IFakePlatformApi
         {
             YouzanApi.ListMethod or YouzanApi.DetailMethod => version.StartsWith("4.0.", StringComparison.Ordinal),
             YouzanApi.ShipMethod => version == YouzanApi.ShipVersion,
+            YouzanApi.SkuStockMethod or YouzanApi.ItemStockMethod => version == YouzanApi.StockVersion,
             _ => false,
         };
         // Youzan checks the API name and version before the token.
@@ -59,6 +60,7 @@ public sealed class YouzanFake : IFakePlatformApi
         {
             YouzanApi.ListMethod => List(body, shop, traceId),
             YouzanApi.DetailMethod => Detail(body, shop, traceId),
+            YouzanApi.SkuStockMethod or YouzanApi.ItemStockMethod => SetStock(body, method == YouzanApi.SkuStockMethod, shop, now, traceId),
             _ => Confirm(body, shop, now, traceId),
         };
     }
@@ -272,6 +274,26 @@ public sealed class YouzanFake : IFakePlatformApi
             if (left <= 0) return false;
             if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
         }
+    }
+
+    /// <summary>
+    /// <c>youzan.item.sku.update</c> (item_id, sku_id, quantity) and <c>youzan.item.update</c> (item_id, quantity),
+    /// reduced to the quantity they set.
+    /// </summary>
+    private static FakeResponse SetStock(JsonElement body, bool ofSku, FakeShop shop, DateTimeOffset now, string traceId)
+    {
+        var item = Long(body, "item_id");
+        var sku = Long(body, "sku_id");
+        if (item is null || ofSku && sku is null) return Business(5000, ofSku ? "item_id和sku_id不能为空" : "item_id不能为空", traceId);
+        if (Long(body, "quantity") is not { } quantity || quantity is < 0 or > int.MaxValue) return Business(5000, "quantity不合法", traceId);
+        if (shop.TakeStockUpdateFailure()) return Business(Retry, "操作失败，请重试", traceId);
+        shop.SetStock(item.Value.ToString(CultureInfo.InvariantCulture), ofSku ? sku!.Value.ToString(CultureInfo.InvariantCulture) : null, (int)quantity, now);
+        return Success(traceId, w =>
+        {
+            w.WriteStartObject("data");
+            w.WriteBoolean("is_success", true);
+            w.WriteEndObject();
+        });
     }
 
     private static long? Long(JsonElement obj, string name) =>
