@@ -19,6 +19,9 @@ public static class Migrator
     /// <summary>The migration that creates the inventory tables.</summary>
     public const string InventorySchema = "0007_inventory";
 
+    /// <summary>The migration that creates the channel stock tables.</summary>
+    public const string ChannelStockSchema = "0008_channel_stock";
+
     public static async Task<IReadOnlyList<string>> MigrateAsync(OrdoDatabase database, TimeProvider clock, CancellationToken ct = default, string? upTo = null)
     {
         var folder = database.Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite";
@@ -49,6 +52,7 @@ public static class Migrator
         }, ct);
         // A database migrated only part of the way (an upgrade test) has no inventory tables yet.
         if (upTo is not null && string.CompareOrdinal(upTo, InventorySchema) < 0) database.InventoryUnavailable();
+        if (upTo is not null && string.CompareOrdinal(upTo, ChannelStockSchema) < 0) database.ChannelStockMissing();
         return applied;
     }
 

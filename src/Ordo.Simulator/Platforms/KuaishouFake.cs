@@ -121,7 +121,7 @@ public sealed class KuaishouFake : IFakePlatformApi
         if (Id(param, "orderId") is not { } orderId) return Error(BusinessFailed, "orderId不能为空", requestId);
         if (Id(param, "expressNo") is not { } expressNo) return Error(BusinessFailed, "expressNo不能为空", requestId);
         if (Id(param, "expressCode") is not { } expressCode) return Error(BusinessFailed, "expressCode不能为空", requestId);
-        if (TakeFailure(shop)) return Error(SystemBusy, "系统繁忙，请稍后重试", requestId);
+        if (shop.TakeShipmentFailure()) return Error(SystemBusy, "系统繁忙，请稍后重试", requestId);
         if (!shop.Orders.TryGetValue(orderId, out var order)) return Error(BusinessFailed, "订单不存在", requestId);
 
         var native = JsonNode.Parse(order.NativeJson)!.AsObject();
@@ -247,15 +247,6 @@ public sealed class KuaishouFake : IFakePlatformApi
         return all;
     }
 
-    private static bool TakeFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
 
     private static long CreateTime(FakeOrder order)
     {

@@ -130,7 +130,7 @@ public sealed class YouzanFake : IFakePlatformApi
     /// </summary>
     private static FakeResponse Confirm(JsonElement body, FakeShop shop, DateTimeOffset now, string traceId)
     {
-        if (TakeFailure(shop)) return Business(Retry, "操作异常，请重试", traceId);
+        if (shop.TakeShipmentFailure()) return Business(Retry, "操作异常，请重试", traceId);
         if (Text(body, "tid") is not { } tid || !shop.Orders.TryGetValue(tid, out var order)) return Business(105000016, "订单不存在", traceId);
         var noExpress = Long(body, "is_no_express") == 1;
         var carrier = Text(body, "out_stype");
@@ -266,15 +266,6 @@ public sealed class YouzanFake : IFakePlatformApi
             ? new DateTimeOffset(local, ChinaTime.Offset)
             : null;
 
-    private static bool TakeFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
 
     /// <summary>
     /// <c>youzan.item.sku.update</c> (item_id, sku_id, quantity) and <c>youzan.item.update</c> (item_id, quantity),
