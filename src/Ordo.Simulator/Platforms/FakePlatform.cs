@@ -40,6 +40,8 @@ public sealed class FakeShop(string appKey, string appSecret, string accessToken
     public volatile bool Down;
     /// <summary>How many of the next write-back calls fail with a platform error (counts down).</summary>
     public int FailNextShipments;
+    /// <summary>How long the platform takes to answer each call over HTTP (a slow platform widens races for tests to find).</summary>
+    public TimeSpan Latency { get; set; }
     /// <summary>Calls answered, for tests that check paging and rate limits.</summary>
     public int Calls;
     /// <summary>The quantity each listing sells, by <see cref="StockKey"/>: what stock-update calls set.</summary>
