@@ -37,41 +37,27 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private const string Item = "7001001", PlatformSku = "8002002", Location = "9003003";
 
-    private sealed record Channel(string Code, Platform Platform, FakeShop Shop, FakePlatformHost Fake) : IAsyncDisposable
+    /// <summary>The quantity a fake platform shows for the listing, as each platform keys its stock.</summary>
+    private static int? Shown(ConnectedFake c) => c.Platform switch
     {
-        /// <summary>The quantity the fake platform shows for the listing, as each platform keys its stock.</summary>
-        public int? Shown => Platform switch
-        {
-            Platform.Jd => Shop.StockOf(PlatformSku),
-            Platform.Shopify => Shop.StockOf(Item, Location),
-            _ => Shop.StockOf(Item, PlatformSku),
-        };
+        Platform.Jd => c.Shop.StockOf(PlatformSku),
+        Platform.Shopify => c.Shop.StockOf(Item, Location),
+        _ => c.Shop.StockOf(Item, PlatformSku),
+    };
 
-        public object Listing(bool core = false, decimal? sharePercent = null) => new
-        {
-            shop = Code, core, sharePercent, platformItemId = Item,
-            platformSkuId = Platform == Platform.Shopify ? null : PlatformSku,
-            platformLocationId = Platform == Platform.Shopify ? Location : null,
-        };
-
-        public ValueTask DisposeAsync() => Fake.DisposeAsync();
-    }
-
-    private async Task<Channel> ConnectAsync(Platform platform)
+    private static object Listing(ConnectedFake c, bool core = false, decimal? sharePercent = null) => new
     {
-        var shop = new FakeShop("key-" + Guid.NewGuid().ToString("N")[..6], "secret-" + Guid.NewGuid().ToString("N"), "token-" + Guid.NewGuid().ToString("N")[..10]);
-        // Kuaishou's stock call changes stock by an amount: the fake must know the SKU, as the platform does.
-        if (platform == Platform.Kuaishou) shop.Stock[FakeShop.StockKey(Item, PlatformSku)] = 0;
-        var fake = await FakePlatformHost.StartAsync(FakePlatforms.For(platform), shop);
-        var code = platform.ChannelCode() + "-S" + Guid.NewGuid().ToString("N")[..8];
-        var response = await Host.Client.PostAsJsonAsync("/api/v1/shops", new
+        shop = c.Code, core, sharePercent, platformItemId = Item,
+        platformSkuId = c.Platform == Platform.Shopify ? null : PlatformSku,
+        platformLocationId = c.Platform == Platform.Shopify ? Location : null,
+    };
+
+    /// <summary>A shop on the platform's fake; Kuaishou's stock call changes stock by an amount, so its fake must know the SKU, as the platform does.</summary>
+    private Task<ConnectedFake> ConnectAsync(Platform platform) =>
+        ConnectedFake.StartAsync(Host, platform, shop =>
         {
-            platform = platform.Name(), code, name = code, appKey = shop.AppKey, appSecret = shop.AppSecret, accessToken = shop.AccessToken,
-            apiBaseUrl = fake.BaseUrl.ToString(), pullIntervalSeconds = 86400,
-        });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return new Channel(code, platform, shop, fake);
-    }
+            if (platform == Platform.Kuaishou) shop.Stock[FakeShop.StockKey(Item, PlatformSku)] = 0;
+        }, pullIntervalSeconds: 86400);
 
     /// <summary>A SKU without safety buffer (ATP = on hand − reserved) in a new warehouse; returns the SKU and the warehouse.</summary>
     private async Task<(string Sku, string Warehouse)> NewSkuAsync()
@@ -97,6 +83,8 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         return await response.ReadObjectAsync();
     }
 
+    private async Task<JsonArray> ChannelsAsync(string sku) => (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]!.AsArray();
+
     private static async Task EventuallyAsync(Func<Task<bool>> done, Func<Task<string>> what)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -107,11 +95,16 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         }
     }
 
-    private Task WaitShownAsync(string sku, params (Channel Channel, int Quantity)[] expected) =>
+    private Task WaitShownAsync(string sku, params (ConnectedFake Channel, int Quantity)[] expected) =>
         EventuallyAsync(
-            () => Task.FromResult(expected.All(e => e.Channel.Shown == e.Quantity)),
-            async () => $"platforms show {string.Join(", ", expected.Select(e => $"{e.Channel.Code}={e.Channel.Shown?.ToString() ?? "nothing"} (want {e.Quantity})"))}; " +
+            () => Task.FromResult(expected.All(e => Shown(e.Channel) == e.Quantity)),
+            async () => $"platforms show {string.Join(", ", expected.Select(e => $"{e.Channel.Code}={Shown(e.Channel)?.ToString() ?? "nothing"} (want {e.Quantity})"))}; " +
                         (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels")).ToJsonString());
+
+    /// <summary>How many push jobs the SKU has had (pending, done or failed).</summary>
+    private Task<long> PushJobsAsync(string sku) =>
+        Host.Services.GetRequiredService<OrdoDatabase>().ReadAsync(s =>
+            s.ScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE ordering_key = @k", ("k", ChannelStockStore.OrderingKey(sku))));
 
     /// <summary>Waits until no push of the SKU is pending (queued, waiting for a retry or running).</summary>
     private Task WaitNoPendingPushAsync(string sku) =>
@@ -129,14 +122,14 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         var platform = Enum.Parse<Platform>(platformName, ignoreCase: true);
         var (sku, warehouse) = await NewSkuAsync();
         await using var channel = await ConnectAsync(platform);
-        await SetChannelsAsync(sku, new { channels = new[] { channel.Listing() } });
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(channel) } });
         await WaitShownAsync(sku, (channel, 0));
 
         await ReceiveAsync(sku, warehouse, 7);
 
         await WaitShownAsync(sku, (channel, 7));
         await WaitNoPendingPushAsync(sku);
-        var view = (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]![0]!;
+        var view = (await ChannelsAsync(sku))[0]!;
         view["platform"]!.GetValue<string>().ShouldBe(platform.Name());
         view["offeredQuantity"]!.GetValue<int>().ShouldBe(7);
         view["offeredReason"]!.GetValue<string>().ShouldBe("shared pool: ATP 7");
@@ -157,7 +150,7 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         await SetChannelsAsync(sku, new
         {
             lowStockThreshold = 10,
-            channels = new[] { tmall.Listing(core: true, sharePercent: 30m), jd.Listing(core: false), pdd.Listing(core: true) },
+            channels = new[] { Listing(tmall, core: true, sharePercent: 30m), Listing(jd, core: false), Listing(pdd, core: true) },
         });
         await ReceiveAsync(sku, warehouse, 100);
         // 30% of 100 to the share channel, the other 70 offered to each pool channel.
@@ -166,7 +159,7 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         await AdjustAsync(sku, warehouse, -92);
         // ATP 8 is at or below 10: the non-core channel gets 0, core channels share ATP as if it were not there.
         await WaitShownAsync(sku, (tmall, 2), (jd, 0), (pdd, 6));
-        var channels = (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]!.AsArray();
+        var channels = await ChannelsAsync(sku);
         channels[1]!["offeredReason"]!.GetValue<string>().ShouldBe("ATP 8 at or below threshold 10: non-core channel offered 0");
         channels[0]!["offeredReason"]!.GetValue<string>().ShouldBe("30% of ATP 8 (ATP 8 at or below threshold 10: core channels only)");
     }
@@ -176,7 +169,7 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
     {
         var (sku, warehouse) = await NewSkuAsync();
         await using var channel = await ConnectAsync(Platform.Taobao);
-        await SetChannelsAsync(sku, new { channels = new[] { channel.Listing() } });
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(channel) } });
         await ReceiveAsync(sku, warehouse, 10);
         await WaitShownAsync(sku, (channel, 10));
 
@@ -196,10 +189,11 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         var (sku, warehouse) = await NewSkuAsync();
         await using var a = await ConnectAsync(Platform.Douyin);
         await using var b = await ConnectAsync(Platform.Youzan);
-        await SetChannelsAsync(sku, new { channels = new[] { a.Listing(sharePercent: 50m), b.Listing() } });
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(a, sharePercent: 50m), Listing(b) } });
         await WaitShownAsync(sku, (a, 0), (b, 0));
         await WaitNoPendingPushAsync(sku);
         var before = (a.Shop.StockUpdates.Count, b.Shop.StockUpdates.Count);
+        var jobsBefore = await PushJobsAsync(sku);
 
         for (var i = 0; i < 5; i++) await ReceiveAsync(sku, warehouse, 2);
 
@@ -207,6 +201,8 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         await WaitNoPendingPushAsync(sku);
         a.Shop.StockUpdates.Count.ShouldBe(before.Item1 + 1);
         b.Shop.StockUpdates.Count.ShouldBe(before.Item2 + 1);
+        // The five changes shared one push job.
+        (await PushJobsAsync(sku)).ShouldBe(jobsBefore + 1);
     }
 
     [Fact]
@@ -215,7 +211,7 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         var (sku, warehouse) = await NewSkuAsync();
         await using var share = await ConnectAsync(Platform.Taobao);
         await using var pool = await ConnectAsync(Platform.Jd);
-        await SetChannelsAsync(sku, new { channels = new[] { share.Listing(sharePercent: 50m), pool.Listing() } });
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(share, sharePercent: 50m), Listing(pool) } });
         await ReceiveAsync(sku, warehouse, 10);
         await WaitShownAsync(sku, (share, 5), (pool, 5));
         await WaitNoPendingPushAsync(sku);
@@ -242,17 +238,16 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         var (sku, warehouse) = await NewSkuAsync();
         await using var failing = await ConnectAsync(Platform.Pinduoduo);
         await using var healthy = await ConnectAsync(Platform.Woocommerce);
-        await SetChannelsAsync(sku, new { channels = new[] { failing.Listing(), healthy.Listing() } });
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(failing), Listing(healthy) } });
         await WaitShownAsync(sku, (failing, 0), (healthy, 0));
         failing.Shop.FailNextStockUpdates = 1_000;
 
         await ReceiveAsync(sku, warehouse, 4);
 
         await WaitShownAsync(sku, (healthy, 4));
-        await EventuallyAsync(async () =>
-            (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]![0]!["attempts"]!.GetValue<int>() >= 2,
-            async () => (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels")).ToJsonString());
-        var failingView = (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]![0]!;
+        await EventuallyAsync(async () => (await ChannelsAsync(sku))[0]!["attempts"]!.GetValue<int>() >= 2,
+            async () => (await ChannelsAsync(sku)).ToJsonString());
+        var failingView = (await ChannelsAsync(sku))[0]!;
         failingView["lastError"]!.GetValue<string>().ShouldContain("50001");
         failingView["pushedQuantity"]!.GetValue<int>().ShouldBe(0);
         failingView["inSync"]!.GetValue<bool>().ShouldBeFalse();
@@ -261,7 +256,7 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
         failing.Shop.FailNextStockUpdates = 0;
         await WaitShownAsync(sku, (failing, 4), (healthy, 4));
         await WaitNoPendingPushAsync(sku);
-        var recovered = (await Host.GetJsonAsync($"/api/v1/skus/{sku}/channels"))["channels"]![0]!;
+        var recovered = (await ChannelsAsync(sku))[0]!;
         recovered["attempts"]!.GetValue<int>().ShouldBe(0);
         recovered["lastError"].ShouldBeNull();
         recovered["inSync"]!.GetValue<bool>().ShouldBeTrue();
@@ -286,12 +281,12 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
             return problem;
         }
 
-        var over = await RefusedAsync(new { channels = new[] { a.Listing(sharePercent: 60m), b.Listing(sharePercent: 40.5m) } });
+        var over = await RefusedAsync(new { channels = new[] { Listing(a, sharePercent: 60m), Listing(b, sharePercent: 40.5m) } });
         over["status"]!.GetValue<int>().ShouldBe(422);
         over["field"]!.GetValue<string>().ShouldBe("channels");
         over["detail"]!.GetValue<string>().ShouldBe($"shares sum to 100.5%, more than 100%: {a.Code} (60%), {b.Code} (40.5%)");
 
-        var unknown = await RefusedAsync(new { channels = new object[] { a.Listing(), new { shop = "NO-SUCH-SHOP", platformItemId = "1" } } });
+        var unknown = await RefusedAsync(new { channels = new object[] { Listing(a), new { shop = "NO-SUCH-SHOP", platformItemId = "1" } } });
         unknown["status"]!.GetValue<int>().ShouldBe(422);
         unknown["field"]!.GetValue<string>().ShouldBe("channels[1].shop");
         unknown["detail"]!.GetValue<string>().ShouldContain("'NO-SUCH-SHOP' does not exist");

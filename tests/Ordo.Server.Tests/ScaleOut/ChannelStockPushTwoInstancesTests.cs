@@ -20,21 +20,14 @@ public sealed class ChannelStockPushTwoInstancesTests
     {
         TestDatabase.RequirePostgres();
         await using var database = await TestDatabase.CreateAsync(Db.Postgres);
-        var environment = new Dictionary<string, string>
-        {
-            ["Ordo__Database__Provider"] = "postgres",
-            ["ConnectionStrings__Ordo"] = database.ConnectionString,
-            ["Ordo__DemoData"] = "false",
-            ["Ordo__Bootstrap__ApiKey"] = OrdoHost.AdminKey,
-            ["Ordo__Jobs__PollIntervalMilliseconds"] = "50",
-            // A short debounce makes pushes overlap with the changes as much as possible.
-            ["Ordo__Channels__StockPushDelaySeconds"] = "0.05",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = ServerProcess.PostgresEnvironment(database);
+        environment["Ordo__Jobs__PollIntervalMilliseconds"] = "50";
+        // A short debounce makes pushes overlap with the changes as much as possible.
+        environment["Ordo__Channels__StockPushDelaySeconds"] = "0.05";
         await using var a = await ServerProcess.StartAsync(environment);
         await using var b = await ServerProcess.StartAsync(environment);
-        using var clientA = Client(a);
-        using var clientB = Client(b);
+        using var clientA = a.AdminClient();
+        using var clientB = b.AdminClient();
 
         var pool = new FakeShop("tb-key", "tb-secret", "tb-session");
         var share = new FakeShop("jd-key", "jd-secret", "jd-token");
@@ -100,11 +93,4 @@ public sealed class ChannelStockPushTwoInstancesTests
 
     private static Task<long> PendingAsync(Ordo.Data.OrdoDatabase db) =>
         db.ReadAsync(s => s.ScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE kind = @k AND status = 'pending'", ("k", ChannelStockStore.JobKind)));
-
-    private static HttpClient Client(ServerProcess server)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", OrdoHost.AdminKey);
-        return client;
-    }
 }

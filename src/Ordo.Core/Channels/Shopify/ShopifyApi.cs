@@ -164,11 +164,10 @@ public sealed class ShopifyApi : IPlatformApi
         if (Error(answer) is { } error) return ApiResult<string>.Fail(error);
         if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } body
             || NativeReader.Get(body, "fulfillment") is not { ValueKind: JsonValueKind.Object } fulfillment
-            || NativeReader.Get(fulfillment, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
+            || NativeReader.Get(fulfillment, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String })
             return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected {\"fulfillment\": {\"id\": …}}"));
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
         var status = NativeReader.Get(fulfillment, "status") is { ValueKind: JsonValueKind.String } s ? " " + s.GetString() : "";
-        return ApiResult<string>.Ok($"fulfillment {idText}{status}");
+        return ApiResult<string>.Ok($"fulfillment {IdText(fulfillment, "id")}{status}");
     }
 
     public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)

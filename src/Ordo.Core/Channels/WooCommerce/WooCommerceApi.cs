@@ -138,10 +138,12 @@ public sealed class WooCommerceApi : IPlatformApi
         if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } product
             || NativeReader.Get(product, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
             return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected the updated product object"));
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
         var stock = NativeReader.Get(product, "stock_quantity") is { ValueKind: JsonValueKind.Number } q ? q.GetRawText() : "?";
-        return ApiResult<string>.Ok($"product {idText} stock {stock}");
+        return ApiResult<string>.Ok($"product {IdText(id)} stock {stock}");
     }
+
+    /// <summary>An id as text, whether WordPress sent it as a number or a string.</summary>
+    private static string? IdText(JsonElement id) => id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
 
     private static void WriteMeta(Utf8JsonWriter w, string key, string value)
     {
@@ -158,9 +160,8 @@ public sealed class WooCommerceApi : IPlatformApi
         if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } order
             || NativeReader.Get(order, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
             return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected the updated order object"));
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
         var status = NativeReader.Get(order, "status") is { ValueKind: JsonValueKind.String } s ? " " + s.GetString() : "";
-        return ApiResult<string>.Ok($"order {idText}{status}");
+        return ApiResult<string>.Ok($"order {IdText(id)}{status}");
     }
 
     /// <summary>
