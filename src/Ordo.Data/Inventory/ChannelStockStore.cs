@@ -95,20 +95,22 @@ public static class ChannelStockStore
         await QueueAsync(s, [sku], now);
     }
 
-    /// <summary>Records one push attempt of a listing: on success the quantity the platform now shows; the platform's answer either way.</summary>
-    public static Task RecordAttemptAsync(DbSession s, string sku, string shopCode, int? pushedQuantity, string? error, string answer, DateTimeOffset now) =>
+    /// <summary>
+    /// Records one push attempt of a listing: on success the quantity the platform now shows; the platform's answer
+    /// either way. Only while the listing still has the ids pushed to: if the settings named another listing
+    /// meanwhile, that one was not pushed yet (and its own push is queued).
+    /// </summary>
+    public static Task RecordAttemptAsync(DbSession s, string sku, SkuChannel pushed, int? pushedQuantity, string? error, string answer, DateTimeOffset now) =>
         s.ExecuteAsync(
-            error is null
-                ? """
-                  UPDATE sku_channels SET pushed_quantity = @q, pushed_at = @now, attempts = 0, last_attempt_at = @now, last_error = NULL, last_answer = @answer
-                  WHERE sku = @s AND shop_code = @shop
-                  """
-                : """
-                  UPDATE sku_channels SET attempts = attempts + 1, last_attempt_at = @now, last_error = @error, last_answer = @answer
-                  WHERE sku = @s AND shop_code = @shop
-                  """,
+            $"""
+            UPDATE sku_channels SET {(error is null
+                ? "pushed_quantity = @q, pushed_at = @now, attempts = 0, last_error = NULL"
+                : "attempts = attempts + 1, last_error = @error")}, last_attempt_at = @now, last_answer = @answer
+            WHERE sku = @s AND shop_code = @shop AND platform_item_id = @item
+              AND COALESCE(platform_sku_id, '') = @psku AND COALESCE(platform_location_id, '') = @loc
+            """,
             ("q", pushedQuantity), ("now", now), ("error", error), ("answer", answer.Length <= AnswerLength ? answer : answer[..AnswerLength]),
-            ("s", sku), ("shop", shopCode));
+            ("s", sku), ("shop", pushed.ShopCode), ("item", pushed.PlatformItemId), ("psku", pushed.PlatformSkuId ?? ""), ("loc", pushed.PlatformLocationId ?? ""));
 
     /// <summary>
     /// The ATP of these SKUs may have changed: queues a push for each of them that is sold on channels, and for each

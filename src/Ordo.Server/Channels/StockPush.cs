@@ -31,7 +31,7 @@ public sealed partial class StockPush(
     public TimeSpan RetryDelay(int attempt) =>
         TimeSpan.FromSeconds(Math.Min(_options.StockPushMaxRetrySeconds, _options.StockPushRetrySeconds * Math.Pow(2, Math.Min(attempt - 1, 20))));
 
-    private sealed record Attempt(string ShopCode, int? Pushed, string? Error, string Answer);
+    private sealed record Attempt(SkuChannel Channel, int? Pushed, string? Error, string Answer);
 
     public async Task<JobResult> RunAsync(Job job, CancellationToken ct)
     {
@@ -54,11 +54,11 @@ public sealed partial class StockPush(
         Func<DbSession, Task> record = async s =>
         {
             var now = clock.GetUtcNow();
-            foreach (var a in attempts) await ChannelStockStore.RecordAttemptAsync(s, sku, a.ShopCode, a.Pushed, a.Error, a.Answer, now);
+            foreach (var a in attempts) await ChannelStockStore.RecordAttemptAsync(s, sku, a.Channel, a.Pushed, a.Error, a.Answer, now);
         };
         return failed.Count == 0
             ? new JobResult.Done { Record = record }
-            : new JobResult.Failed(string.Join("; ", failed.Select(f => $"{f.ShopCode}: {f.Error}"))) { Record = record };
+            : new JobResult.Failed(string.Join("; ", failed.Select(f => $"{f.Channel.ShopCode}: {f.Error}"))) { Record = record };
     }
 
     /// <summary>One channel's push: the platform's answer, or why it was not sent. Never throws for a platform's failure.</summary>
@@ -77,16 +77,16 @@ public sealed partial class StockPush(
             if (!prepared.Succeeded) return Failed(channel, read, prepared.Error!);
             update = prepared.Value!;
             // The platform already shows the quantity (a change of 0 is not a call Kuaishou takes).
-            if (update.CurrentQuantity == quantity) return new Attempt(channel.ShopCode, quantity, null, $"already {quantity}: {read.Body}");
+            if (update.CurrentQuantity == quantity) return new Attempt(channel, quantity, null, $"already {quantity}: {read.Body}");
         }
         var (answer, set) = await caller.CallAsync(api.SetStock(connection!, update, clock.GetUtcNow()), api.ReadSetStock, ct);
-        return set.Succeeded ? new Attempt(channel.ShopCode, quantity, null, set.Value ?? answer.Body) : Failed(channel, answer, set.Error!);
+        return set.Succeeded ? new Attempt(channel, quantity, null, set.Value ?? answer.Body) : Failed(channel, answer, set.Error!);
     }
 
-    private static Attempt NotSent(SkuChannel channel, string problem) => new(channel.ShopCode, null, problem, "not sent: " + problem);
+    private static Attempt NotSent(SkuChannel channel, string problem) => new(channel, null, problem, "not sent: " + problem);
 
     private static Attempt Failed(SkuChannel channel, ApiAnswer answer, ApiError error) =>
-        new(channel.ShopCode, null, $"{error.Code}: {error.Message}", answer.StatusCode == 0 ? answer.Body : $"HTTP {answer.StatusCode}: {answer.Body}");
+        new(channel, null, $"{error.Code}: {error.Message}", answer.StatusCode == 0 ? answer.Body : $"HTTP {answer.StatusCode}: {answer.Body}");
 
     public Task GaveUpAsync(Job job, string error, CancellationToken ct)
     {

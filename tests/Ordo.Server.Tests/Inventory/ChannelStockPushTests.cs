@@ -233,6 +233,21 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
     }
 
     [Fact]
+    public async Task A_listing_moved_to_another_platform_item_is_pushed_though_the_quantity_did_not_change()
+    {
+        var (sku, warehouse) = await NewSkuAsync();
+        await using var channel = await ConnectAsync(Platform.Taobao);
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(channel) } });
+        await ReceiveAsync(sku, warehouse, 3);
+        await WaitShownAsync(sku, (channel, 3));
+
+        var moved = await SetChannelsAsync(sku, new { channels = new[] { new { shop = channel.Code, platformItemId = "7009999", platformSkuId = PlatformSku } } });
+        moved["channels"]![0]!["pushedQuantity"].ShouldBeNull();
+        await EventuallyAsync(() => Task.FromResult(channel.Shop.StockOf("7009999", PlatformSku) == 3),
+            async () => (await ChannelsAsync(sku)).ToJsonString());
+    }
+
+    [Fact]
     public async Task A_failing_platform_is_retried_with_the_error_visible_until_it_takes_the_push()
     {
         var (sku, warehouse) = await NewSkuAsync();
