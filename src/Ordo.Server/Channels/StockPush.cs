@@ -8,6 +8,7 @@ using Ordo.Data.Inventory;
 using Ordo.Data.Jobs;
 using Ordo.Server.Configuration;
 using Ordo.Server.Jobs;
+using Ordo.Server.Observability;
 
 namespace Ordo.Server.Channels;
 
@@ -21,8 +22,8 @@ namespace Ordo.Server.Channels;
 /// pushed are then skipped, having nothing new).
 /// </summary>
 public sealed partial class StockPush(
-    OrdoDatabase database, ChannelRegistry channels, PlatformCaller caller, TimeProvider clock, IOptions<OrdoOptions> options,
-    ILogger<StockPush> log) : IJobHandler
+    OrdoDatabase database, ChannelRegistry channels, PlatformCaller caller, TimeProvider clock, OrdoMetrics metrics,
+    IOptions<OrdoOptions> options, ILogger<StockPush> log) : IJobHandler
 {
     private readonly ChannelOptions _options = options.Value.Channels;
 
@@ -90,6 +91,7 @@ public sealed partial class StockPush(
 
     public Task GaveUpAsync(Job job, string error, CancellationToken ct)
     {
+        metrics.StockPushFailed();
         LogGaveUp(DocumentJson.Deserialize<StockPushJobPayload>(job.Payload).Sku, job.Attempts, error);
         return Task.CompletedTask;
     }

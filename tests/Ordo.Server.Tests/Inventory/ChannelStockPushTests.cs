@@ -280,6 +280,36 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
     }
 
     [Fact]
+    public async Task A_platform_that_keeps_failing_is_given_up_with_an_alert_and_the_next_change_pushes_again()
+    {
+        var (sku, warehouse) = await NewSkuAsync();
+        await using var channel = await ConnectAsync(Platform.Douyin);
+        await SetChannelsAsync(sku, new { channels = new[] { Listing(channel) } });
+        await WaitShownAsync(sku, (channel, 0));
+        channel.Shop.FailNextStockUpdates = 1_000_000;
+
+        await ReceiveAsync(sku, warehouse, 6);
+
+        // 20 attempts, 0.3 s doubling to 1 s apart.
+        var db = Host.Services.GetRequiredService<OrdoDatabase>();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await db.ReadAsync(s => s.ScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE ordering_key = @k AND status = 'failed'",
+                   ("k", ChannelStockStore.OrderingKey(sku)))) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new ShouldAssertException("the push was not given up: " + (await ChannelsAsync(sku)).ToJsonString());
+            await Task.Delay(200);
+        }
+        var failed = (await ChannelsAsync(sku))[0]!;
+        failed["attempts"]!.GetValue<int>().ShouldBe(20);
+        failed["lastError"]!.GetValue<string>().ShouldContain("50002");
+        (await (await Host.NewClient(null).GetAsync("/metrics")).Content.ReadAsStringAsync()).ShouldContain("ordo_stockpush_failures_total");
+
+        channel.Shop.FailNextStockUpdates = 0;
+        await ReceiveAsync(sku, warehouse, 1);
+        await WaitShownAsync(sku, (channel, 7));
+    }
+
+    [Fact]
     public async Task Settings_that_cannot_be_kept_are_refused_with_a_problem_naming_the_field()
     {
         var (sku, _) = await NewSkuAsync();
