@@ -43,14 +43,12 @@ public sealed partial class StockPush(
         // Settings are validated when saved; a refusal here means they were written some other way.
         if (!decision.IsValid) return new JobResult.Abandoned($"the channel settings of {sku} cannot be computed: {decision.Refusal}");
 
-        var attempts = new List<Attempt>();
-        for (var i = 0; i < settings.Listings.Count; i++)
-        {
-            var (channel, state) = (settings.Listings[i].Channel, settings.Listings[i].Push);
-            var wanted = decision.Quantities[i].Quantity;
-            if (state.PushedQuantity == wanted) continue;
-            attempts.Add(await PushAsync(channel, wanted, ct));
-        }
+        // The changed channels are called at once: one slow platform must not hold the others back, nor keep the job
+        // past its lease (then another instance would run it again alongside).
+        var attempts = await Task.WhenAll(settings.Listings
+            .Select((listing, i) => (listing, Wanted: decision.Quantities[i].Quantity))
+            .Where(c => c.listing.Push.PushedQuantity != c.Wanted)
+            .Select(c => PushAsync(c.listing.Channel, c.Wanted, ct)));
         var failed = attempts.Where(a => a.Error is not null).ToList();
         Func<DbSession, Task> record = async s =>
         {
