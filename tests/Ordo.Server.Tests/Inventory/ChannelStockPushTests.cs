@@ -184,6 +184,24 @@ public abstract class ChannelStockPushTests(OrdoHost host) : CatalogueTestBase(h
     }
 
     [Fact]
+    public async Task A_bundle_on_a_channel_is_pushed_when_its_components_change()
+    {
+        var (component, warehouse) = await NewSkuAsync();
+        var bundle = "CSP-B-" + Guid.NewGuid().ToString("N")[..8];
+        await Host.EnsureSkuAsync(bundle);
+        (await Host.Client.PatchAsJsonAsync($"/api/v1/skus/{bundle}/stock-settings", new { components = new[] { new { sku = component, quantity = 2 } } }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var channel = await ConnectAsync(Platform.Kuaishou);
+        await SetChannelsAsync(bundle, new { channels = new[] { Listing(channel) } });
+
+        await ReceiveAsync(component, warehouse, 9);
+
+        // Two components a bundle: 9 make 4.
+        await WaitShownAsync(bundle, (channel, 4));
+        (await ChannelsAsync(bundle))[0]!["offeredReason"]!.GetValue<string>().ShouldBe("shared pool: ATP 4");
+    }
+
+    [Fact]
     public async Task A_burst_of_changes_within_the_debounce_window_gives_one_call_per_channel()
     {
         var (sku, warehouse) = await NewSkuAsync();
