@@ -41,6 +41,17 @@ public sealed class OrdoDatabase : IAsyncDisposable
     /// <summary>Attempt budget given to each webhook delivery the outbox enqueues (Ordo:Webhooks:MaxAttempts).</summary>
     public int WebhookMaxAttempts { get; init; } = 15;
 
+    /// <summary>How long after a stock change its SKU's channel stock push is due (Ordo:Channels:StockPushDelaySeconds): changes meanwhile share the push.</summary>
+    public TimeSpan StockPushDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Attempt budget of each channel stock push job (Ordo:Channels:StockPushMaxAttempts).</summary>
+    public int StockPushMaxAttempts { get; set; } = 20;
+
+    /// <summary>The schema stops before the channel stock tables (an upgrade test): stock changes queue no pushes.</summary>
+    public bool ChannelStockUnavailable { get; private set; }
+
+    internal void ChannelStockMissing() => ChannelStockUnavailable = true;
+
     // Whether any warehouse exists, looked up at most every few seconds: orders get stock jobs only once the
     // merchant keeps stock in Ordo, and intake should not ask for every batch. Another instance's first warehouse
     // is seen within InventoryRecheck.

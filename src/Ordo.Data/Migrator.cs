@@ -12,13 +12,16 @@ public static class Migrator
 {
     private const long AdvisoryLockKey = 0x4F52444F_4D494752; // "ORDOMIGR"
 
+    /// <summary>The migration that creates the inventory tables.</summary>
+    public const string InventorySchema = "0007_inventory";
+
+    /// <summary>The migration that creates the channel stock tables.</summary>
+    public const string ChannelStockSchema = "0009_channel_stock";
+
     /// <summary>
     /// Applies the scripts not yet applied; with <paramref name="upTo"/>, only those up to that version (e.g.
     /// <c>0004_push_feeds</c>), which makes a database as an earlier Ordo left it, to test upgrades.
     /// </summary>
-    /// <summary>The migration that creates the inventory tables.</summary>
-    public const string InventorySchema = "0007_inventory";
-
     public static async Task<IReadOnlyList<string>> MigrateAsync(OrdoDatabase database, TimeProvider clock, CancellationToken ct = default, string? upTo = null)
     {
         var folder = database.Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite";
@@ -49,6 +52,7 @@ public static class Migrator
         }, ct);
         // A database migrated only part of the way (an upgrade test) has no inventory tables yet.
         if (upTo is not null && string.CompareOrdinal(upTo, InventorySchema) < 0) database.InventoryUnavailable();
+        if (upTo is not null && string.CompareOrdinal(upTo, ChannelStockSchema) < 0) database.ChannelStockMissing();
         return applied;
     }
 

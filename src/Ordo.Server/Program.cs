@@ -109,6 +109,8 @@ WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
 Ordo.Server.Features.Inventory.InventoryEndpoints.Map(api);
 Ordo.Server.Features.Inventory.ReplenishmentReport.Map(api);
+Ordo.Server.Features.Inventory.SetSkuChannels.Map(api);
+Ordo.Server.Features.Inventory.GetSkuChannels.Map(api);
 ImportNativeOrders.Map(api);
 ImportCsvOrders.Map(api);
 PushHooks.MapAttempts(api);

@@ -50,6 +50,14 @@ public sealed record PullPage(IReadOnlyList<JsonElement> Orders, IReadOnlyList<s
 public sealed record ShipmentNotice(string PlatformOrderId, string CarrierCode, string TrackingNumber, IReadOnlyList<string>? SubOrderIds = null);
 
 /// <summary>
+/// A quantity to set on one platform listing: the platform's item (product, goods) id, its SKU (variant) id when the
+/// item has several, and the units it may sell. <see cref="LocationId"/> is the stock location where the platform
+/// keeps stock per location (Shopify). <see cref="CurrentQuantity"/> is what the platform holds now, filled in by
+/// <see cref="IPlatformApi.ReadPrepareSetStock"/> for platforms whose stock call is a change, not a value (Kuaishou).
+/// </summary>
+public sealed record StockUpdate(string ItemId, string? SkuId, int Quantity, string? LocationId = null, int? CurrentQuantity = null);
+
+/// <summary>
 /// A platform's order API as Ordo uses it: list orders by modified time (pull sync), get one order (after an id-only
 /// push), and send a shipment (write-back). Pure: builds signed requests as <see cref="ApiCall"/> and reads answers;
 /// never throws, never does I/O, takes the time from its caller.
@@ -86,4 +94,22 @@ public interface IPlatformApi
     ApiCall Ship(ApiConnection connection, ShipmentNotice shipment, DateTimeOffset now);
     /// <summary>The platform's confirmation (kept with the write-back attempt), or its error.</summary>
     ApiResult<string> ReadShip(ApiAnswer answer);
+
+    /// <summary>
+    /// A call to make before <see cref="SetStock"/> when the platform's stock call changes stock by an amount rather
+    /// than setting it (Kuaishou): it reads the listing's current quantity. Null when none is needed.
+    /// </summary>
+    ApiCall? PrepareSetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now) => null;
+
+    /// <summary>Completes the update with what <see cref="PrepareSetStock"/> answered (<see cref="StockUpdate.CurrentQuantity"/>).</summary>
+    ApiResult<StockUpdate> ReadPrepareSetStock(ApiAnswer answer, StockUpdate update) => ApiResult<StockUpdate>.Ok(update);
+
+    /// <summary>
+    /// Sets the units the listing may sell to <see cref="StockUpdate.Quantity"/>, as an absolute value wherever the
+    /// platform allows it, so that a retried or duplicated call changes nothing more.
+    /// </summary>
+    ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now);
+
+    /// <summary>The platform's confirmation (kept with the push), or its error.</summary>
+    ApiResult<string> ReadSetStock(ApiAnswer answer);
 }

@@ -180,6 +180,23 @@ public static class InventoryStore
         return balances;
     }
 
+    /// <summary>
+    /// A SKU's balances for its ATP: its own, or for a bundle each component's (<see cref="SkuAtp"/>); null when the SKU
+    /// does not exist.
+    /// </summary>
+    public static async Task<(SkuStockDetails Details, IReadOnlyList<StockBalance> Own, IReadOnlyList<(BundleComponent Component, IReadOnlyList<StockBalance> Balances)> Components)?> StockOfAsync(DbSession s, string sku)
+    {
+        var details = await FindSkuAsync(s, sku);
+        if (details is null) return null;
+        var components = new List<(BundleComponent, IReadOnlyList<StockBalance>)>();
+        foreach (var c in details.Components) components.Add((c, await BalancesOfSkuAsync(s, c.Sku)));
+        return (details, details.Components.Count == 0 ? await BalancesOfSkuAsync(s, sku) : [], components);
+    }
+
+    /// <summary>A SKU's ATP now (a bundle's from its components); 0 for an unknown SKU.</summary>
+    public static async Task<int> AtpAsync(DbSession s, string sku) =>
+        await StockOfAsync(s, sku) is { } stock ? stock.Components.Count == 0 ? SkuAtp.Of(stock.Own) : SkuAtp.OfBundle(stock.Components) : 0;
+
     /// <summary>The balances of one SKU in every warehouse (no lock), with the safety settings in force.</summary>
     public static Task<List<StockBalance>> BalancesOfSkuAsync(DbSession s, string sku) =>
         s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku = @s ORDER BY b.warehouse",
@@ -234,9 +251,14 @@ public static class InventoryStore
         new("reserved", ColumnType.Integer), new("in_transit", ColumnType.Integer),
     ];
 
+    /// <summary>
+    /// Writes changed balances, and queues the channel stock push of their SKUs in the same transaction: every path
+    /// that changes ATP (reservations, releases, shipments, receipts, adjustments, transfers, counts) comes here.
+    /// </summary>
     private static async Task WriteBalancesAsync(DbSession s, IReadOnlyList<StockBalance> balances, DateTimeOffset now)
     {
         if (balances.Count == 0) return;
+        await ChannelStockStore.QueuePushesAsync(s, balances.Select(b => b.Sku).Distinct(StringComparer.Ordinal).ToList(), now);
         var rows = new RowSet(BalanceRow);
         foreach (var b in balances) rows.Add(b.Sku, b.Warehouse, b.OnHand, b.Reserved, b.InTransit);
         await rows.ExecuteAsync(s, "v", source =>
@@ -430,7 +452,7 @@ public static class InventoryStore
             "SELECT order_id, MIN(order_no) AS order_no FROM reservations WHERE status = @a AND expires_at <= @now GROUP BY order_id ORDER BY MIN(expires_at) LIMIT @limit",
             r => (r.Long("order_id"), r.String("order_no")), ("a", StatusName(ReservationStatus.Active)), ("now", now), ("limit", limit));
 
-    private static (string List, (string, object?)[] Parameters) InList<T>(string prefix, IReadOnlyCollection<T> values) where T : notnull
+    internal static (string List, (string, object?)[] Parameters) InList<T>(string prefix, IReadOnlyCollection<T> values) where T : notnull
     {
         var parameters = values.Select((v, i) => ($"{prefix}{i}", (object?)v)).ToArray();
         return (string.Join(", ", parameters.Select(p => "@" + p.Item1)), parameters);

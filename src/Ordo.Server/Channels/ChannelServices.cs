@@ -48,6 +48,7 @@ public static class ChannelServices
         services.AddSingleton<Jobs.IJobHandler, PullSync>();
         services.AddSingleton<Jobs.IJobHandler, FetchOrder>();
         services.AddSingleton<Jobs.IJobHandler, WriteBackDelivery>();
+        services.AddSingleton<Jobs.IJobHandler, StockPush>();
         return services;
     }
 }

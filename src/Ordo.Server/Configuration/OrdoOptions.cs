@@ -114,6 +114,16 @@ public sealed class ChannelOptions
     public double WriteBackRetryMinutes { get; set; } = 15;
     /// <summary>Attempts of a write-back before it is marked failed and an alert is raised.</summary>
     public int WriteBackMaxAttempts { get; set; } = 5;
+    /// <summary>
+    /// Seconds between a change of a SKU's ATP and the push of its channel quantities: changes within this window
+    /// share one push job, and each changed channel gets one call.
+    /// </summary>
+    public double StockPushDelaySeconds { get; set; } = 2;
+    /// <summary>First delay before a failed stock push is tried again; it doubles up to <see cref="StockPushMaxRetrySeconds"/>.</summary>
+    public double StockPushRetrySeconds { get; set; } = 10;
+    public double StockPushMaxRetrySeconds { get; set; } = 600;
+    /// <summary>Attempts of a stock push job before it is given up (the next stock change queues a new one).</summary>
+    public int StockPushMaxAttempts { get; set; } = 20;
     /// <summary>Timeout of one call to a platform API.</summary>
     public double ApiTimeoutSeconds { get; set; } = 20;
     public PinduoduoChannelOptions Pinduoduo { get; set; } = new();

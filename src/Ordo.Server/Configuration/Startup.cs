@@ -24,7 +24,10 @@ public static class DatabaseSetup
                 throw new InvalidOperationException("Ordo:Database:Provider is postgres but ConnectionStrings:Ordo is not set.");
             connectionString = $"Data Source={Path.Combine(options.DataDirectory, "ordo.db")}";
         }
-        return OrdoDatabase.Create(provider, connectionString, options.Webhooks.MaxAttempts);
+        var database = OrdoDatabase.Create(provider, connectionString, options.Webhooks.MaxAttempts);
+        database.StockPushDelay = TimeSpan.FromSeconds(options.Channels.StockPushDelaySeconds);
+        database.StockPushMaxAttempts = options.Channels.StockPushMaxAttempts;
+        return database;
     }
 }
 

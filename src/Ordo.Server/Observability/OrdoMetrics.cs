@@ -16,6 +16,7 @@ public sealed class OrdoMetrics : IDisposable
     private readonly Counter<long> _webhookDeliveries;
     private readonly Counter<long> _webhookFailures;
     private readonly Counter<long> _writeBackFailures;
+    private readonly Counter<long> _stockPushFailures;
     private JobQueueSnapshot _queue = new(0, 0, 0, 0);
 
     public OrdoMetrics(IMeterFactory meterFactory)
@@ -29,6 +30,7 @@ public sealed class OrdoMetrics : IDisposable
         _webhookDeliveries = _meter.CreateCounter<long>("ordo.webhooks.deliveries", description: "Webhook delivery attempts, by result (delivered, retry, failed).");
         _webhookFailures = _meter.CreateCounter<long>("ordo.webhooks.failures", description: "Webhook deliveries that failed for good after their last attempt.");
         _writeBackFailures = _meter.CreateCounter<long>("ordo.writeback.failures", description: "Shipment write-backs to platforms given up after their last attempt (each one is an alert).");
+        _stockPushFailures = _meter.CreateCounter<long>("ordo.stockpush.failures", description: "Channel stock pushes of a SKU given up after their last attempt (each one is an alert).");
         _meter.CreateObservableGauge("ordo.jobs.queue.depth", () => _queue.Pending, description: "Pending jobs (due now or later).");
         _meter.CreateObservableGauge("ordo.jobs.queue.due", () => _queue.Due, description: "Jobs that are due and not yet done.");
         _meter.CreateObservableGauge("ordo.jobs.queue.oldest.age.seconds", () => _queue.OldestDueAgeSeconds, description: "How long the oldest due job has been waiting.");
@@ -46,6 +48,7 @@ public sealed class OrdoMetrics : IDisposable
     public void WebhookAttempt(string result) => _webhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));
     public void WebhookGaveUp() => _webhookFailures.Add(1);
     public void WriteBackFailed() => _writeBackFailures.Add(1);
+    public void StockPushFailed() => _stockPushFailures.Add(1);
     public void QueueObserved(JobQueueSnapshot snapshot) => _queue = snapshot;
 
     public void Dispose() => _meter.Dispose();

@@ -31,7 +31,7 @@ public sealed class DouyinFake : IFakePlatformApi
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly string[] Methods = [DouyinApi.ListMethod, DouyinApi.DetailMethod, DouyinApi.ShipMethod];
+    private static readonly string[] Methods = [DouyinApi.ListMethod, DouyinApi.DetailMethod, DouyinApi.ShipMethod, DouyinApi.StockMethod];
 
     public IReadOnlyList<Platform> Platforms { get; } = [Platform.Douyin];
 
@@ -78,6 +78,7 @@ public sealed class DouyinFake : IFakePlatformApi
             {
                 DouyinApi.ListMethod => List(p, shop, logId),
                 DouyinApi.DetailMethod => Detail(p, shop, logId),
+                DouyinApi.StockMethod => SetStock(p, shop, now, logId),
                 _ => Ship(p, shop, now, logId),
             };
         }
@@ -135,6 +136,19 @@ public sealed class DouyinFake : IFakePlatformApi
         if (shop.TakeShipmentFailure()) return Error(BusinessFailure, "业务处理失败", "isv.business-failed", "订单状态不允许发货", logId);
 
         shop.Shipments.Enqueue(new FakeShipment(orderId, companyCode, trackingNumber, [], now));
+        return Success(logId, _ => { });
+    }
+
+    /// <summary><c>sku.syncStock</c>: only the full update (incremental false, the default) is accepted, the one Ordo sends.</summary>
+    private static FakeResponse SetStock(JsonElement p, FakeShop shop, DateTimeOffset now, string logId)
+    {
+        var productId = Text(p, "product_id");
+        if (productId.Length == 0 || Long(p, "stock_num") is not { } quantity || quantity is < 0 or > int.MaxValue)
+            return Error(MissingParameter, "缺少必选参数", "isv.parameter-missing", "product_id、stock_num 必填", logId);
+        if (NativeReader.Get(p, "incremental") is { ValueKind: JsonValueKind.True })
+            return Error(InvalidParameter, "非法的参数", "isv.parameter-invalid", "only full updates are simulated", logId);
+        if (shop.TakeStockUpdateFailure()) return Error(BusinessFailure, "业务处理失败", "isv.business-failed", "更新库存数失败", logId);
+        shop.SetStock(productId, Text(p, "sku_id"), (int)quantity, now);
         return Success(logId, _ => { });
     }
 

@@ -22,6 +22,9 @@ public sealed record FakeOrder(string PlatformOrderId, DateTimeOffset ModifiedAt
 /// <summary>A shipment a fake platform received through its write-back call.</summary>
 public sealed record FakeShipment(string PlatformOrderId, string CarrierCode, string TrackingNumber, IReadOnlyList<string> SubOrderIds, DateTimeOffset At);
 
+/// <summary>A stock-update call a fake platform received: the listing (item, and SKU when named) and the quantity it now sells.</summary>
+public sealed record FakeStockUpdate(string ItemId, string? SkuId, int Quantity, DateTimeOffset At);
+
 /// <summary>
 /// One shop on a fake platform: the credentials it checks signatures with, its orders, the shipments written back to
 /// it, and switches to simulate trouble (an outage answering 502, write-backs failing). Thread-safe.
@@ -37,10 +40,31 @@ public sealed class FakeShop(string appKey, string appSecret, string accessToken
     public volatile bool Down;
     /// <summary>How many of the next write-back calls fail with a platform error (counts down).</summary>
     public int FailNextShipments;
+    /// <summary>How long the platform takes to answer each call over HTTP (a slow platform widens races for tests to find).</summary>
+    public TimeSpan Latency { get; set; }
     /// <summary>Calls answered, for tests that check paging and rate limits.</summary>
     public int Calls;
+    /// <summary>The quantity each listing sells, by <see cref="StockKey"/>: what stock-update calls set.</summary>
+    public ConcurrentDictionary<string, int> Stock { get; } = new();
+    /// <summary>Every stock-update call taken, in order.</summary>
+    public ConcurrentQueue<FakeStockUpdate> StockUpdates { get; } = new();
+    /// <summary>How many of the next stock-update calls fail with a platform error (counts down).</summary>
+    public int FailNextStockUpdates;
 
     public void Put(FakeOrder order) => Orders[order.PlatformOrderId] = order;
+
+    public static string StockKey(string itemId, string? skuId) => string.IsNullOrEmpty(skuId) ? itemId : $"{itemId}/{skuId}";
+
+    /// <summary>The quantity a listing sells now; null when no stock was ever set for it.</summary>
+    public int? StockOf(string itemId, string? skuId = null) => Stock.TryGetValue(StockKey(itemId, skuId), out var q) ? q : null;
+
+    /// <summary>Records a stock-update call: the listing now sells <paramref name="quantity"/>.</summary>
+    public void SetStock(string itemId, string? skuId, int quantity, DateTimeOffset now)
+    {
+        skuId = string.IsNullOrEmpty(skuId) ? null : skuId;
+        Stock[StockKey(itemId, skuId)] = quantity;
+        StockUpdates.Enqueue(new FakeStockUpdate(itemId, skuId, quantity, now));
+    }
 }
 
 /// <summary>

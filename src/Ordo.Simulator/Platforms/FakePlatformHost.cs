@@ -46,6 +46,7 @@ public sealed class FakePlatformHost : IAsyncDisposable
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
+            if (shop.Latency > TimeSpan.Zero) await Task.Delay(shop.Latency, http.RequestAborted);
             var request = new FakeRequest(http.Request.Method, http.Request.Path.Value ?? "/",
                 http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
                 http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);

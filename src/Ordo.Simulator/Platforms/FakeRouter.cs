@@ -54,17 +54,6 @@ internal static class FakeRouter
 
     public static void Count(FakeShop shop) => Interlocked.Increment(ref shop.Calls);
 
-    /// <summary>Takes one from <see cref="FakeShop.FailNextShipments"/> when it is above zero.</summary>
-    public static bool TakeShipmentFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
-
     public static FakeResponse Ok(JsonNode body) => new(200, body.ToJsonString(Json));
 
     public static FakeResponse BadGateway() => new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");

@@ -47,6 +47,7 @@ public sealed class JdFake : IFakePlatformApi
             JdApi.ListMethod => Search(business, shop),
             JdApi.DetailMethod => Detail(business, shop),
             JdApi.ShipMethod => Ship(business, shop, now),
+            JdApi.StockMethod => SetStock(business, shop, now),
             _ => Error("15", "不存在的方法名", "Invalid Method"),
         };
     }
@@ -115,7 +116,7 @@ public sealed class JdFake : IFakePlatformApi
         if (Text(q, "logiCoprId") is not { } carrier) return Invalid("logiCoprId");
         if (Text(q, "logiNo") is not { } tracking) return Invalid("logiNo");
         if (!shop.Orders.TryGetValue(id, out var order)) return ShipResult(false, "10400001", "订单不存在", "order does not exist");
-        if (FakeRouter.TakeShipmentFailure(shop)) return ShipResult(false, "10400002", "订单出库失败", "order shipment failed");
+        if (shop.TakeShipmentFailure()) return ShipResult(false, "10400002", "订单出库失败", "order shipment failed");
 
         var info = Info(order);
         if (info["orderState"]?.GetValue<string>() != "WAIT_SELLER_STOCK_OUT" || info["paymentConfirmTime"]?.GetValue<string>() is null or NotYet)
@@ -244,6 +245,16 @@ public sealed class JdFake : IFakePlatformApi
                 ["sopjosshipment_result"] = new JsonObject { ["success"] = success, ["errorCode"] = errorCode, ["chineseErrCode"] = zh, ["englishErrCode"] = en },
             },
         });
+
+    /// <summary><c>jingdong.stock.write.updateSkuStock</c>: the JD SKU's stock is set to <c>stockNum</c>.</summary>
+    private static FakeResponse SetStock(JsonObject q, FakeShop shop, DateTimeOffset now)
+    {
+        if (Text(q, "skuId") is not { } sku) return Invalid("skuId");
+        if (!int.TryParse(Text(q, "stockNum"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var quantity)) return Invalid("stockNum");
+        if (shop.TakeStockUpdateFailure()) return Error("66", "服务不可用", "Service unavailable");
+        shop.SetStock(sku, null, quantity, now);
+        return FakeRouter.Ok(new JsonObject { ["jingdong_stock_write_updateSkuStock_responce"] = new JsonObject { ["code"] = "0", ["success"] = true } });
+    }
 
     private static FakeResponse Invalid(string name) =>
         Error("61", $"参数[{name}]值不合法，请参照帮助文档确认！", $"parameter [{name}] is not valid, please refer to the help document and confirm");

@@ -30,7 +30,7 @@ public sealed class KuaishouFake : IFakePlatformApi
 
     public FakeResponse? Handle(FakeRequest request, FakeShop shop, DateTimeOffset now)
     {
-        var method = new[] { KuaishouApi.ListMethod, KuaishouApi.DetailMethod, KuaishouApi.ShipMethod }
+        var method = new[] { KuaishouApi.ListMethod, KuaishouApi.DetailMethod, KuaishouApi.ShipMethod, KuaishouApi.ItemMethod, KuaishouApi.StockMethod }
             .FirstOrDefault(m => request.Path.EndsWith(KuaishouApi.PathOf(m), StringComparison.Ordinal));
         if (method is null) return null;
 
@@ -61,6 +61,8 @@ public sealed class KuaishouFake : IFakePlatformApi
         {
             KuaishouApi.ListMethod => List(param, shop, requestId),
             KuaishouApi.DetailMethod => Detail(param, shop, requestId),
+            KuaishouApi.ItemMethod => Item(param, shop, requestId),
+            KuaishouApi.StockMethod => ChangeStock(param, shop, now, requestId),
             _ => Deliver(param, shop, now, requestId),
         };
     }
@@ -119,7 +121,7 @@ public sealed class KuaishouFake : IFakePlatformApi
         if (Id(param, "orderId") is not { } orderId) return Error(BusinessFailed, "orderId不能为空", requestId);
         if (Id(param, "expressNo") is not { } expressNo) return Error(BusinessFailed, "expressNo不能为空", requestId);
         if (Id(param, "expressCode") is not { } expressCode) return Error(BusinessFailed, "expressCode不能为空", requestId);
-        if (TakeFailure(shop)) return Error(SystemBusy, "系统繁忙，请稍后重试", requestId);
+        if (shop.TakeShipmentFailure()) return Error(SystemBusy, "系统繁忙，请稍后重试", requestId);
         if (!shop.Orders.TryGetValue(orderId, out var order)) return Error(BusinessFailed, "订单不存在", requestId);
 
         var native = JsonNode.Parse(order.NativeJson)!.AsObject();
@@ -245,20 +247,51 @@ public sealed class KuaishouFake : IFakePlatformApi
         return all;
     }
 
-    private static bool TakeFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
 
     private static long CreateTime(FakeOrder order)
     {
         using var document = JsonDocument.Parse(order.NativeJson);
         return document.RootElement.TryGetProperty("orderBaseInfo", out var b) && b.TryGetProperty("createTime", out var t) && t.TryGetInt64(out var ms) ? ms : 0;
+    }
+
+    /// <summary>
+    /// <c>open.item.get</c>, reduced to what the stock push reads: the item's SKUs with their stock. The fake knows an
+    /// item's SKUs from the stock it holds for them (<see cref="FakeShop.Stock"/>, keyed item/sku).
+    /// </summary>
+    private static FakeResponse Item(JsonElement param, FakeShop shop, string requestId)
+    {
+        if (Id(param, "kwaiItemId") is not { } item) return Error(BusinessFailed, "kwaiItemId不能为空", requestId);
+        var skus = shop.Stock.Where(s => s.Key.StartsWith(item + "/", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        if (skus.Count == 0) return Error(BusinessFailed, "商品不存在", requestId);
+        return Ok(requestId, w =>
+        {
+            w.WriteStartObject("data");
+            w.WriteNumber("kwaiItemId", long.Parse(item, CultureInfo.InvariantCulture));
+            w.WriteStartArray("skuList");
+            foreach (var (key, stock) in skus)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("kwaiSkuId", long.Parse(key[(item.Length + 1)..], CultureInfo.InvariantCulture));
+                w.WriteNumber("skuStock", stock);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>open.item.sku.stock.update</c>: adds (changeType 1) or removes (2) <c>skuChangeStock</c> units, never below 0.</summary>
+    private static FakeResponse ChangeStock(JsonElement param, FakeShop shop, DateTimeOffset now, string requestId)
+    {
+        if (Id(param, "kwaiItemId") is not { } item || Id(param, "skuId") is not { } sku) return Error(BusinessFailed, "kwaiItemId和skuId不能为空", requestId);
+        if (Long(param, "skuChangeStock") is not { } change || change is <= 0 or >= 9_999_999) return Error(BusinessFailed, "skuChangeStock需大于0", requestId);
+        if (Long(param, "changeType") is not ({ } type and (KuaishouApi.AddStock or KuaishouApi.RemoveStock))) return Error(BusinessFailed, "changeType无效", requestId);
+        if (shop.StockOf(item, sku) is not { } current) return Error(BusinessFailed, "商品SKU不存在", requestId);
+        var after = type == KuaishouApi.AddStock ? current + change : current - change;
+        if (after < 0) return Error(BusinessFailed, "库存不足，无法减少", requestId);
+        if (shop.TakeStockUpdateFailure()) return Error(SystemBusy, "系统繁忙，请稍后重试", requestId);
+        shop.SetStock(item, sku, (int)after, now);
+        return Ok(requestId, _ => { });
     }
 
     private static long? Long(JsonElement obj, string name) =>

@@ -60,6 +60,7 @@ public sealed class PinduoduoFake : IFakePlatformApi
             PinduoduoApi.ListMethod => List(p, shop, requestId),
             PinduoduoApi.DetailMethod => Detail(p, shop, requestId),
             PinduoduoApi.ShipMethod => Ship(p, shop, now, requestId),
+            PinduoduoApi.StockMethod => SetStock(p, shop, now, requestId),
             var type => Error(ParameterError, "参数错误", $"unknown type '{type}'", requestId),
         };
     }
@@ -124,6 +125,24 @@ public sealed class PinduoduoFake : IFakePlatformApi
         return Json(w =>
         {
             w.WriteStartObject(PinduoduoApi.ShipResponse);
+            w.WriteBoolean("is_success", true);
+            w.WriteString("request_id", requestId);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>pdd.goods.quantity.update</c>: only the full update (update_type 1, the default) is accepted, the one Ordo sends.</summary>
+    private static FakeResponse SetStock(Dictionary<string, string> p, FakeShop shop, DateTimeOffset now, string requestId)
+    {
+        var goodsId = Get(p, "goods_id");
+        if (goodsId.Length == 0 || !int.TryParse(Get(p, "quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity))
+            return Error(ParameterError, "参数错误", "goods_id and quantity (≥ 0) are required", requestId);
+        if (Get(p, "update_type") is not ("" or "1")) return Error(ParameterError, "参数错误", "only full updates are simulated", requestId);
+        if (shop.TakeStockUpdateFailure()) return Error(BusinessError, "业务服务错误", "库存更新失败", requestId);
+        shop.SetStock(goodsId, Get(p, "sku_id"), quantity, now);
+        return Json(w =>
+        {
+            w.WriteStartObject(PinduoduoApi.StockResponse);
             w.WriteBoolean("is_success", true);
             w.WriteString("request_id", requestId);
             w.WriteEndObject();

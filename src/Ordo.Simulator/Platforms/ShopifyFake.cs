@@ -59,6 +59,7 @@ public sealed partial class ShopifyFake : IFakePlatformApi
         if (method == "GET" && FulfillmentOrdersPath().Match(rest) is { Success: true } fo) return FulfillmentOrders(shop, fo.Groups["id"].Value);
         if (method == "GET" && OrderPath().Match(rest) is { Success: true } one) return Detail(shop, one.Groups["id"].Value);
         if (method == "POST" && rest == "fulfillments.json") return Fulfil(request, shop, now);
+        if (method == "POST" && rest == "inventory_levels/set.json") return SetInventoryLevel(request, shop, now);
         return Errors(404, "Not Found");
     }
 
@@ -256,9 +257,36 @@ public sealed partial class ShopifyFake : IFakePlatformApi
 
     // ---- fulfillments.json ----
 
+    /// <summary>
+    /// <c>POST inventory_levels/set.json</c>: the inventory item's <c>available</c> at the location is set. The fake
+    /// keeps it by inventory item and location (<see cref="FakeShop.StockKey"/> item/location).
+    /// </summary>
+    private static FakeResponse SetInventoryLevel(FakeRequest request, FakeShop shop, DateTimeOffset now)
+    {
+        JsonObject? body;
+        try { body = JsonNode.Parse(request.Body) as JsonObject; }
+        catch (JsonException) { body = null; }
+        if (body is null) return Errors(400, "Bad Request");
+        var item = body["inventory_item_id"]?.ToString();
+        var location = body["location_id"]?.ToString();
+        if (string.IsNullOrEmpty(location)) return Errors(422, new JsonObject { ["location_id"] = new JsonArray("can't be blank") });
+        if (string.IsNullOrEmpty(item)) return Errors(422, new JsonObject { ["inventory_item_id"] = new JsonArray("can't be blank") });
+        if (body["available"] is not JsonValue a || !a.TryGetValue<int>(out var available)) return Errors(422, new JsonObject { ["available"] = new JsonArray("is not a number") });
+        if (shop.TakeStockUpdateFailure())
+            return Errors(429, "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
+                new Dictionary<string, string> { ["Retry-After"] = "2.0" });
+        shop.SetStock(item, location, available, now);
+        var level = new JsonObject
+        {
+            ["inventory_item_id"] = FakeRouter.Id(item), ["location_id"] = FakeRouter.Id(location), ["available"] = available,
+            ["updated_at"] = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        };
+        return new FakeResponse(200, new JsonObject { ["inventory_level"] = level }.ToJsonString(JsonOut));
+    }
+
     private static FakeResponse Fulfil(FakeRequest request, FakeShop shop, DateTimeOffset now)
     {
-        if (TakeFailure(shop))
+        if (shop.TakeShipmentFailure())
             return Errors(429, "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
                 new Dictionary<string, string> { ["Retry-After"] = "2.0" });
 
@@ -331,15 +359,6 @@ public sealed partial class ShopifyFake : IFakePlatformApi
         return new FakeResponse(201, new JsonObject { ["fulfillment"] = created }.ToJsonString(JsonOut));
     }
 
-    private static bool TakeFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
 
     private static FakeResponse Errors(int status, JsonNode errors, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, new JsonObject { ["errors"] = errors }.ToJsonString(JsonOut), Headers: headers);

@@ -41,6 +41,7 @@ public sealed class TaobaoFake : IFakePlatformApi
             TaobaoApi.ListMethod => List(p, shop),
             TaobaoApi.DetailMethod => Detail(p, shop),
             TaobaoApi.ShipMethod => Ship(p, shop, now),
+            TaobaoApi.StockMethod => SetStock(p, shop, now),
             _ => Error(22, "Invalid method"),
         };
     }
@@ -86,7 +87,7 @@ public sealed class TaobaoFake : IFakePlatformApi
     {
         if (Required(p, "tid", "out_sid", "company_code") is { } missing) return missing;
         if (!shop.Orders.TryGetValue(p["tid"], out var order)) return Error(15, "Remote service error", "isv.trade-not-exist", "交易不存在");
-        if (FakeRouter.TakeShipmentFailure(shop)) return ShipRefused("物流订单发货失败");
+        if (shop.TakeShipmentFailure()) return ShipRefused("物流订单发货失败");
 
         var trade = Trade(order);
         var status = trade["status"]?.GetValue<string>();
@@ -113,6 +114,20 @@ public sealed class TaobaoFake : IFakePlatformApi
         shop.Put(order with { ModifiedAt = now, NativeJson = trade.ToJsonString(FakeRouter.Json) });
         shop.Shipments.Enqueue(new FakeShipment(order.PlatformOrderId, p["company_code"], p["out_sid"], split, now));
         return FakeRouter.Ok(new JsonObject { [ShipEnvelope] = new JsonObject { ["shipping"] = new JsonObject { ["is_success"] = true } } });
+    }
+
+    /// <summary><c>taobao.item.quantity.update</c>: only the full update (type 1) is accepted, the one Ordo sends.</summary>
+    private static FakeResponse SetStock(Dictionary<string, string> p, FakeShop shop, DateTimeOffset now)
+    {
+        if (Required(p, "num_iid", "quantity") is { } missing) return missing;
+        if (!int.TryParse(p["quantity"], NumberStyles.None, CultureInfo.InvariantCulture, out var quantity)) return Invalid("quantity");
+        if (p.GetValueOrDefault("type", "1") != "1") return Invalid("type", "only full updates are simulated");
+        if (shop.TakeStockUpdateFailure()) return Error(15, "Remote service error", "isv.item-quantity-item-update-service-error", "商品库存更新失败");
+        var sku = p.GetValueOrDefault("sku_id");
+        shop.SetStock(p["num_iid"], sku, quantity, now);
+        var item = new JsonObject { ["num_iid"] = FakeRouter.Id(p["num_iid"]), ["num"] = quantity, ["modified"] = FakeRouter.ChinaText(now) };
+        if (!string.IsNullOrEmpty(sku)) item["skus"] = new JsonObject { ["sku"] = new JsonArray(new JsonObject { ["sku_id"] = FakeRouter.Id(sku), ["quantity"] = quantity }) };
+        return FakeRouter.Ok(new JsonObject { ["item_quantity_update_response"] = new JsonObject { ["item"] = item } });
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ public sealed partial class WooCommerceFake : IFakePlatformApi
     [GeneratedRegex(@"^orders/(?<id>\d+)/?$", RegexOptions.CultureInvariant)]
     private static partial Regex OrderPath();
 
+    [GeneratedRegex(@"^products/(?<id>\d+)(/variations/(?<variation>\d+))?/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProductPath();
+
     public FakeResponse? Handle(FakeRequest request, FakeShop shop, DateTimeOffset now)
     {
         var match = ApiPath().Match(request.Path);
@@ -52,6 +55,8 @@ public sealed partial class WooCommerceFake : IFakePlatformApi
 
         var rest = match.Groups["rest"].Value;
         var method = request.Method.ToUpperInvariant();
+        if (ProductPath().Match(rest) is { Success: true } product && method is "PUT" or "POST" or "PATCH")
+            return Authenticate(request, shop, false, true) ?? SetStock(request, shop, product, now);
         var isList = rest.TrimEnd('/') == "orders";
         var one = OrderPath().Match(rest);
         if (!(isList && method == "GET") && !(one.Success && method is "GET" or "PUT" or "POST" or "PATCH"))
@@ -62,6 +67,29 @@ public sealed partial class WooCommerceFake : IFakePlatformApi
         if (isList) return List(request, shop);
         var id = one.Groups["id"].Value;
         return write ? Update(request, shop, id, now) : Detail(shop, id);
+    }
+
+    /// <summary>
+    /// A product or variation update, reduced to its stock: <c>stock_quantity</c> counts only with <c>manage_stock</c>
+    /// on (as WooCommerce ignores it otherwise), and answers the product with its id and stock.
+    /// </summary>
+    private static FakeResponse SetStock(FakeRequest request, FakeShop shop, Match product, DateTimeOffset now)
+    {
+        JsonObject? changes;
+        try { changes = JsonNode.Parse(request.Body) as JsonObject; }
+        catch (JsonException) { changes = null; }
+        if (changes is null) return Error(400, "rest_invalid_json", "Invalid JSON body passed.");
+        if (changes["stock_quantity"] is not JsonValue q || !q.TryGetValue<int>(out var quantity))
+            return InvalidParam("stock_quantity", "stock_quantity is not of type integer.");
+        if (changes["manage_stock"] is not JsonValue m || !m.TryGetValue<bool>(out var manage) || !manage)
+            return InvalidParam("manage_stock", "stock_quantity is ignored unless manage_stock is true.");
+        if (shop.TakeStockUpdateFailure())
+            return Error(500, "internal_server_error", "<p>There has been a critical error on this website.</p>");
+        var id = product.Groups["id"].Value;
+        var variation = product.Groups["variation"].Success ? product.Groups["variation"].Value : null;
+        shop.SetStock(id, variation, quantity, now);
+        var answer = new JsonObject { ["id"] = long.Parse(variation ?? id, CultureInfo.InvariantCulture), ["manage_stock"] = true, ["stock_quantity"] = quantity };
+        return new FakeResponse(200, answer.ToJsonString(JsonOut));
     }
 
     /// <summary>WooCommerce's own refusals: an unknown key, a wrong secret, or no credentials at all.</summary>
@@ -217,7 +245,7 @@ public sealed partial class WooCommerceFake : IFakePlatformApi
         var tracking = meta.LastOrDefault(m => m.Key == TrackingNumberKey).Value?.ToString();
         var carrier = meta.LastOrDefault(m => m.Key == CarrierKey).Value?.ToString();
         var isShipment = status == "completed" || tracking is not null;
-        if (isShipment && TakeFailure(shop))
+        if (isShipment && shop.TakeShipmentFailure())
             return Error(500, "internal_server_error", "<p>There has been a critical error on this website.</p><p><a href=\"https://wordpress.org/documentation/article/faq-troubleshooting/\">Learn more about troubleshooting WordPress.</a></p>");
 
         var native = JsonNode.Parse(order.NativeJson)!.AsObject();
@@ -245,15 +273,6 @@ public sealed partial class WooCommerceFake : IFakePlatformApi
         return new FakeResponse(200, native.ToJsonString(JsonOut));
     }
 
-    private static bool TakeFailure(FakeShop shop)
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
-    }
 
     private static FakeResponse InvalidId() => Error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
 

@@ -39,6 +39,7 @@ public sealed class YouzanFake : IFakePlatformApi
         {
             YouzanApi.ListMethod or YouzanApi.DetailMethod => version.StartsWith("4.0.", StringComparison.Ordinal),
             YouzanApi.ShipMethod => version == YouzanApi.ShipVersion,
+            YouzanApi.SkuStockMethod or YouzanApi.ItemStockMethod => version == YouzanApi.StockVersion,
             _ => false,
         };
         // Youzan checks the API name and version before the token.
@@ -59,6 +60,7 @@ public sealed class YouzanFake : IFakePlatformApi
         {
             YouzanApi.ListMethod => List(body, shop, traceId),
             YouzanApi.DetailMethod => Detail(body, shop, traceId),
+            YouzanApi.SkuStockMethod or YouzanApi.ItemStockMethod => SetStock(body, method == YouzanApi.SkuStockMethod, shop, now, traceId),
             _ => Confirm(body, shop, now, traceId),
         };
     }
@@ -128,7 +130,7 @@ public sealed class YouzanFake : IFakePlatformApi
     /// </summary>
     private static FakeResponse Confirm(JsonElement body, FakeShop shop, DateTimeOffset now, string traceId)
     {
-        if (TakeFailure(shop)) return Business(Retry, "操作异常，请重试", traceId);
+        if (shop.TakeShipmentFailure()) return Business(Retry, "操作异常，请重试", traceId);
         if (Text(body, "tid") is not { } tid || !shop.Orders.TryGetValue(tid, out var order)) return Business(105000016, "订单不存在", traceId);
         var noExpress = Long(body, "is_no_express") == 1;
         var carrier = Text(body, "out_stype");
@@ -264,14 +266,25 @@ public sealed class YouzanFake : IFakePlatformApi
             ? new DateTimeOffset(local, ChinaTime.Offset)
             : null;
 
-    private static bool TakeFailure(FakeShop shop)
+
+    /// <summary>
+    /// <c>youzan.item.sku.update</c> (item_id, sku_id, quantity) and <c>youzan.item.update</c> (item_id, quantity),
+    /// reduced to the quantity they set.
+    /// </summary>
+    private static FakeResponse SetStock(JsonElement body, bool ofSku, FakeShop shop, DateTimeOffset now, string traceId)
     {
-        while (true)
+        var item = Long(body, "item_id");
+        var sku = Long(body, "sku_id");
+        if (item is null || ofSku && sku is null) return Business(5000, ofSku ? "item_id和sku_id不能为空" : "item_id不能为空", traceId);
+        if (Long(body, "quantity") is not { } quantity || quantity is < 0 or > int.MaxValue) return Business(5000, "quantity不合法", traceId);
+        if (shop.TakeStockUpdateFailure()) return Business(Retry, "操作失败，请重试", traceId);
+        shop.SetStock(item.Value.ToString(CultureInfo.InvariantCulture), ofSku ? sku!.Value.ToString(CultureInfo.InvariantCulture) : null, (int)quantity, now);
+        return Success(traceId, w =>
         {
-            var left = Volatile.Read(ref shop.FailNextShipments);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref shop.FailNextShipments, left - 1, left) == left) return true;
-        }
+            w.WriteStartObject("data");
+            w.WriteBoolean("is_success", true);
+            w.WriteEndObject();
+        });
     }
 
     private static long? Long(JsonElement obj, string name) =>

@@ -302,4 +302,29 @@ public class DouyinApiTests
     [InlineData(OrderStatus.Refunded)]
     public void Statuses_douyin_has_are_expressed_as_themselves(OrderStatus status) =>
         DouyinFake.Expressed(status).ShouldBe(status);
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("3539925204033339668", "1737398770243598", "{\"incremental\":false,\"product_id\":\"3539925204033339668\",\"sku_id\":1737398770243598,\"stock_num\":6}", 6)]
+    [InlineData("3539925204033339668", null, "{\"incremental\":false,\"product_id\":\"3539925204033339668\",\"stock_num\":0}", 0)]
+    public void A_stock_push_sets_the_stock_without_incremental_and_the_fake_keeps_it(string product, string? sku, string paramJson, int quantity)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection, new StockUpdate(product, sku, quantity), Now);
+
+        call.Method.ShouldBe(HttpMethod.Post);
+        call.Url.AbsolutePath.ShouldBe("/sku/syncStock");
+        call.Body.ShouldBe(paramJson);
+        var query = Query(call);
+        query.ShouldBe(new Dictionary<string, string>
+        {
+            ["app_key"] = "7001234567890123456", ["access_token"] = "dy-token", ["method"] = "sku.syncStock",
+            ["timestamp"] = "2025-03-01 12:30:00", ["v"] = "2", ["sign_method"] = "md5",
+            ["sign"] = DocumentedSign("dy-secret", "7001234567890123456", "sku.syncStock", paramJson, "2025-03-01 12:30:00"),
+        }, ignoreOrder: true);
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Error.ShouldBeNull();
+        shop.StockOf(product, sku).ShouldBe(quantity);
+    }
 }

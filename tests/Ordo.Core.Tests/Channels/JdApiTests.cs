@@ -327,4 +327,38 @@ public class JdApiTests
         order.Value.Amounts.ShouldBe(new OrderAmounts(119.80m, 0m, 0m, 119.80m));
         order.Value.ReceiverPrivacy.ShouldNotBeNull().EncryptedAddress.ShouldNotBeNull();
     }
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("100012043978", "100012043979", 100012043979L, 12)]
+    [InlineData("100012043978", null, 100012043978L, 0)]
+    public void A_stock_push_sets_the_jd_sku_s_stock_and_the_fake_keeps_it(string ware, string? sku, long jdSku, int quantity)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection(shop), new StockUpdate(ware, sku, quantity), Now);
+
+        var form = Form(call);
+        form.Keys.ShouldBe(["360buy_param_json", "access_token", "app_key", "method", "sign", "timestamp", "v"], ignoreOrder: true);
+        form["method"].ShouldBe("jingdong.stock.write.updateSkuStock");
+        form["app_key"].ShouldBe("jd-app-key");
+        form["access_token"].ShouldBe("jd-token-1");
+        form["timestamp"].ShouldBe("2025-03-01 20:00:00");
+        form["360buy_param_json"].ShouldBe($$"""{"skuId":{{jdSku}},"stockNum":{{quantity}}}""");
+        form["sign"].ShouldBe(ExpectedSign(form, "jd-secret-1"));
+
+        Api.ReadSetStock(Send(call, shop)).Error.ShouldBeNull();
+        shop.StockOf(jdSku.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(quantity);
+    }
+
+    [Fact]
+    public void A_failed_stock_push_is_retryable_when_jos_is_unavailable()
+    {
+        var shop = NewShop();
+        shop.FailNextStockUpdates = 1;
+        var error = Api.ReadSetStock(Send(Api.SetStock(Connection(shop), new StockUpdate("1", "2", 3), Now), shop)).Error.ShouldNotBeNull();
+        error.Code.ShouldBe("66");
+        error.Retryable.ShouldBeTrue();
+        shop.Stock.ShouldBeEmpty();
+    }
 }

@@ -301,4 +301,51 @@ public class KuaishouApiTests
         using var document = JsonDocument.Parse(Fake.NewOrder("1", status, Window.From, Window.From, "S", 1, 1m).NativeJson);
         Adapter.Parse(document.RootElement, Shop).Value!.Status.ShouldBe(OrderStatus.Paid);
     }
+
+    // ---- stock push ----
+
+    [Theory]
+    // current on the platform, wanted, skuChangeStock, changeType
+    [InlineData(10, 18, 8, 1)]
+    [InlineData(10, 7, 3, 2)]
+    [InlineData(0, 5, 5, 1)]
+    public void A_stock_push_reads_the_sku_s_stock_then_sends_the_difference(int current, int wanted, int change, int changeType)
+    {
+        var shop = NewShop();
+        shop.Stock[FakeShop.StockKey("24904424073914", "158419190357914")] = current;
+        shop.Stock[FakeShop.StockKey("24904424073914", "158419190357915")] = 99;
+        var update = new StockUpdate("24904424073914", "158419190357914", wanted);
+
+        var read = Api.PrepareSetStock(Connection(), update, Now).ShouldNotBeNull();
+        var readQuery = Query(read);
+        readQuery["method"].ShouldBe("open.item.get");
+        readQuery["sign"].ShouldBe(ExpectedSign(readQuery, "sign-secret"));
+        Param(readQuery).GetProperty("kwaiItemId").GetInt64().ShouldBe(24904424073914);
+        var prepared = Api.ReadPrepareSetStock(ApiRoundTrip.Send(read, Fake, shop, Now), update);
+        prepared.Value.ShouldBe(update with { CurrentQuantity = current });
+
+        var call = Api.SetStock(Connection(), prepared.Value!, Now);
+        call.Method.ShouldBe(HttpMethod.Post);
+        call.Url.AbsolutePath.ShouldBe("/open/item/sku/stock/update");
+        var form = Pairs(call.Body!);
+        form.Keys.ShouldBe(["access_token", "appkey", "method", "param", "sign", "signMethod", "timestamp", "version"], ignoreOrder: true);
+        form["method"].ShouldBe("open.item.sku.stock.update");
+        form["timestamp"].ShouldBe(Now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        form["sign"].ShouldBe(ExpectedSign(form, "sign-secret"));
+        form["param"].ShouldBe($$"""{"kwaiItemId":24904424073914,"skuId":158419190357914,"skuChangeStock":{{change}},"changeType":{{changeType}}}""");
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Error.ShouldBeNull();
+        shop.StockOf("24904424073914", "158419190357914").ShouldBe(wanted);
+        shop.StockOf("24904424073914", "158419190357915").ShouldBe(99);
+    }
+
+    [Fact]
+    public void A_stock_push_for_an_unknown_sku_of_the_item_is_refused_before_changing_anything()
+    {
+        var shop = NewShop();
+        shop.Stock[FakeShop.StockKey("24904424073914", "158419190357914")] = 4;
+        var update = new StockUpdate("24904424073914", "1", 2);
+        var prepared = Api.ReadPrepareSetStock(ApiRoundTrip.Send(Api.PrepareSetStock(Connection(), update, Now)!, Fake, shop, Now), update);
+        prepared.Error.ShouldNotBeNull().Code.ShouldBe("ordo.sku_not_found");
+    }
 }

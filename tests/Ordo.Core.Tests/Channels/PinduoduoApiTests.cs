@@ -335,4 +335,39 @@ public class PinduoduoApiTests
     [InlineData(OrderStatus.Refunded)]
     public void Statuses_pinduoduo_has_are_expressed_as_themselves(OrderStatus status) =>
         PinduoduoFake.Expressed(status).ShouldBe(status);
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("3049201", "82719001", 9)]
+    [InlineData("3049201", null, 0)]
+    public void A_stock_push_sets_the_quantity_with_a_full_update_and_the_fake_keeps_it(string goods, string? sku, int quantity)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection, new StockUpdate(goods, sku, quantity), Now);
+
+        var form = Form(call);
+        var expected = new Dictionary<string, string>
+        {
+            ["type"] = "pdd.goods.quantity.update", ["client_id"] = "client-1", ["access_token"] = "token-1",
+            ["timestamp"] = Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ["data_type"] = "JSON", ["version"] = "V1",
+            ["goods_id"] = goods, ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), ["update_type"] = "1",
+        };
+        if (sku is not null) expected["sku_id"] = sku;
+        expected["sign"] = DocumentedSign(expected, "secret-1");
+        form.ShouldBe(expected, ignoreOrder: true);
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Error.ShouldBeNull();
+        shop.StockOf(goods, sku).ShouldBe(quantity);
+    }
+
+    [Fact]
+    public void A_refused_stock_push_reports_the_platform_code()
+    {
+        var shop = NewShop();
+        shop.FailNextStockUpdates = 1;
+        Api.ReadSetStock(ApiRoundTrip.Send(Api.SetStock(Connection, new StockUpdate("1", "2", 3), Now), Fake, shop, Now))
+            .Error.ShouldNotBeNull().Code.ShouldBe("50001");
+        shop.Stock.ShouldBeEmpty();
+    }
 }

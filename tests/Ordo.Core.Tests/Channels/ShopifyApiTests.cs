@@ -368,4 +368,35 @@ public class ShopifyApiTests
         }
         foreach (var status in ShopifyFake.ExpressibleStatuses) ShopifyFake.NearestStatus(status).ShouldBe(status);
     }
+
+    // ---- stock push ----
+
+    [Fact]
+    public void A_stock_push_sets_the_available_quantity_of_the_inventory_item_at_the_location()
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection, new StockUpdate("808950810", null, 7, LocationId: "655441491"), Now);
+
+        call.Method.ShouldBe(HttpMethod.Post);
+        call.Url.ShouldBe(new Uri("https://ordo-demo.myshopify.com/admin/api/2024-10/inventory_levels/set.json"));
+        call.Headers["X-Shopify-Access-Token"].ShouldBe(Token);
+        call.Body.ShouldBe("""{"location_id":655441491,"inventory_item_id":808950810,"available":7}""");
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Value.ShouldBe("inventory item 808950810 at 655441491: 7 available");
+        shop.StockOf("808950810", "655441491").ShouldBe(7);
+    }
+
+    [Fact]
+    public void A_stock_push_without_a_location_is_refused_by_shopify_and_a_throttled_one_is_retryable()
+    {
+        var shop = NewShop();
+        var refused = Api.ReadSetStock(ApiRoundTrip.Send(Api.SetStock(Connection, new StockUpdate("808950810", null, 7), Now), Fake, shop, Now));
+        refused.Error.ShouldNotBeNull().Code.ShouldBe("422");
+        refused.Error.Retryable.ShouldBeFalse();
+
+        shop.FailNextStockUpdates = 1;
+        var throttled = Api.ReadSetStock(ApiRoundTrip.Send(Api.SetStock(Connection, new StockUpdate("808950810", null, 7, "1"), Now), Fake, shop, Now));
+        throttled.Error.ShouldNotBeNull().Retryable.ShouldBeTrue();
+        shop.Stock.ShouldBeEmpty();
+    }
 }

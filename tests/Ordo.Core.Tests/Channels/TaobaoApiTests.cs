@@ -374,4 +374,41 @@ public class TaobaoApiTests
         order.Value.Receiver.ShouldNotBeNull().Province.ShouldNotBeNull();
         fake.ModifiedAt.ShouldBe(created.AddHours(3));
     }
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("612345678901", "4987654321001", 7)]
+    [InlineData("612345678901", null, 0)]
+    public void A_stock_push_sets_the_quantity_with_a_full_update_and_the_fake_keeps_it(string item, string? sku, int quantity)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection(shop), new StockUpdate(item, sku, quantity), Now);
+
+        var form = Form(call);
+        var expected = new Dictionary<string, string>
+        {
+            ["method"] = "taobao.item.quantity.update", ["app_key"] = "12345678", ["session"] = "6100e2f9session",
+            ["timestamp"] = "2025-03-01 20:00:00", ["format"] = "json", ["v"] = "2.0", ["sign_method"] = "md5",
+            ["num_iid"] = item, ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture), ["type"] = "1",
+        };
+        if (sku is not null) expected["sku_id"] = sku;
+        expected["sign"] = ExpectedSign(expected, "top-secret-1");
+        form.ShouldBe(expected, ignoreOrder: true);
+
+        Api.ReadSetStock(Send(call, shop)).Error.ShouldBeNull();
+        shop.StockOf(item, sku).ShouldBe(quantity);
+        shop.StockUpdates.ShouldHaveSingleItem().ShouldBe(new FakeStockUpdate(item, sku, quantity, Now));
+    }
+
+    [Fact]
+    public void A_refused_stock_push_reports_the_platform_error_and_changes_nothing()
+    {
+        var shop = NewShop();
+        shop.FailNextStockUpdates = 1;
+        var read = Api.ReadSetStock(Send(Api.SetStock(Connection(shop), new StockUpdate("612345678901", "1", 5), Now), shop));
+        read.Error.ShouldNotBeNull().Code.ShouldBe("15/isv.item-quantity-item-update-service-error");
+        shop.Stock.ShouldBeEmpty();
+        Api.ReadSetStock(Send(Api.SetStock(Connection(shop, secret: "wrong"), new StockUpdate("612345678901", "1", 5), Now), shop)).Error!.Code.ShouldBe("25");
+    }
 }

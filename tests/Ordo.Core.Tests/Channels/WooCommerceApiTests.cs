@@ -349,4 +349,23 @@ public class WooCommerceApiTests
         }
         foreach (var status in WooCommerceFake.ExpressibleStatuses) WooCommerceFake.NearestStatus(status).ShouldBe(status);
     }
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("794", null, "https://shop.example.de/wp-json/wc/v3/products/794", "product 794 stock 4")]
+    [InlineData("794", "801", "https://shop.example.de/wp-json/wc/v3/products/794/variations/801", "product 801 stock 4")]
+    public void A_stock_push_manages_stock_and_sets_the_quantity_of_the_product_or_variation(string product, string? variation, string url, string confirmation)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection, new StockUpdate(product, variation, 4), Now);
+
+        call.Method.ShouldBe(HttpMethod.Put);
+        call.Url.ShouldBe(new Uri(url));
+        call.Headers["Authorization"].ShouldBe(WooCommerceApi.BasicAuthorization(Key, Secret));
+        call.Body.ShouldBe("""{"manage_stock":true,"stock_quantity":4}""");
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Value.ShouldBe(confirmation);
+        shop.StockOf(product, variation).ShouldBe(4);
+    }
 }

@@ -279,4 +279,23 @@ public class YouzanApiTests
         using var document = JsonDocument.Parse(Fake.NewOrder("E1", asked, Window.From, Window.From, "S", 1, 1m).NativeJson);
         Adapter.Parse(document.RootElement, Shop).Value!.Status.ShouldBe(expressed);
     }
+
+    // ---- stock push ----
+
+    [Theory]
+    [InlineData("412998877", "36115432", "/api/youzan.item.sku.update/3.0.0", "{\"item_id\":412998877,\"sku_id\":36115432,\"quantity\":11}", 11)]
+    [InlineData("412998877", null, "/api/youzan.item.update/3.0.0", "{\"item_id\":412998877,\"quantity\":0}", 0)]
+    public void A_stock_push_sets_the_quantity_of_the_sku_or_the_item_and_the_fake_keeps_it(string item, string? sku, string path, string body, int quantity)
+    {
+        var shop = NewShop();
+        var call = Api.SetStock(Connection(), new StockUpdate(item, sku, quantity), Now);
+
+        call.Method.ShouldBe(HttpMethod.Post);
+        call.Url.AbsolutePath.ShouldBe(path);
+        call.Url.Query.ShouldBe("?access_token=yz-token-1");
+        call.Body.ShouldBe(body);
+
+        Api.ReadSetStock(ApiRoundTrip.Send(call, Fake, shop, Now)).Error.ShouldBeNull();
+        shop.StockOf(item, sku).ShouldBe(quantity);
+    }
 }

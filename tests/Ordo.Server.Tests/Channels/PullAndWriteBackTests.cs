@@ -20,25 +20,7 @@ public abstract class PullAndWriteBackTests(OrdoHost host) : CatalogueTestBase(h
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private sealed record Connected(string Code, FakeShop Shop, FakePlatformHost Fake) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Fake.DisposeAsync();
-    }
-
-    private async Task<Connected> ConnectAsync(Platform platform, Action<FakeShop> seed)
-    {
-        var shop = new FakeShop("key-" + Guid.NewGuid().ToString("N")[..6], "secret-" + Guid.NewGuid().ToString("N"), "token-" + Guid.NewGuid().ToString("N")[..10]);
-        seed(shop);
-        var fake = await FakePlatformHost.StartAsync(FakePlatforms.For(platform), shop);
-        var code = platform.ChannelCode() + "-P" + Guid.NewGuid().ToString("N")[..8];
-        var response = await Host.Client.PostAsJsonAsync("/api/v1/shops", new
-        {
-            platform = platform.Name(), code, name = code, appKey = shop.AppKey, appSecret = shop.AppSecret, accessToken = shop.AccessToken,
-            apiBaseUrl = fake.BaseUrl.ToString(), pullIntervalSeconds = 10,
-        });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return new Connected(code, shop, fake);
-    }
+    private Task<ConnectedFake> ConnectAsync(Platform platform, Action<FakeShop> seed) => ConnectedFake.StartAsync(Host, platform, seed);
 
     private static void AddOrders(FakeShop shop, Platform platform, int count, DateTimeOffset modifiedFrom, TimeSpan spread, string prefix)
     {
@@ -114,7 +96,7 @@ public abstract class PullAndWriteBackTests(OrdoHost host) : CatalogueTestBase(h
         _ => "ZTO",
     };
 
-    private async Task<string> ShipOneAsync(Connected c, Platform platform, string tracking)
+    private async Task<string> ShipOneAsync(ConnectedFake c, Platform platform, string tracking)
     {
         var order = (await OrdersOfAsync(c.Code)).First(o => o["status"]!.GetValue<string>() == "Paid");
         var no = order["orderNo"]!.GetValue<string>();

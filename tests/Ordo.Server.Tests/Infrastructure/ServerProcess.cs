@@ -34,6 +34,25 @@ public sealed class ServerProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/Ordo.Server first", dll);
     }
 
+    /// <summary>The settings of an instance on <paramref name="database"/> (PostgreSQL), with the test admin key and fast job polling; callers add their own.</summary>
+    public static Dictionary<string, string> PostgresEnvironment(TestDatabase database) => new()
+    {
+        ["Ordo__Database__Provider"] = "postgres",
+        ["ConnectionStrings__Ordo"] = database.ConnectionString,
+        ["Ordo__DemoData"] = "false",
+        ["Ordo__Bootstrap__ApiKey"] = OrdoHost.AdminKey,
+        ["Ordo__Jobs__PollIntervalMilliseconds"] = "100",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    /// <summary>A client of this instance with the test admin key.</summary>
+    public HttpClient AdminClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(120) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", OrdoHost.AdminKey);
+        return client;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

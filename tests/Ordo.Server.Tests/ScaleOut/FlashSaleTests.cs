@@ -23,19 +23,11 @@ public sealed class FlashSaleTests
     {
         TestDatabase.RequirePostgres();
         await using var database = await TestDatabase.CreateAsync(Db.Postgres);
-        var environment = new Dictionary<string, string>
-        {
-            ["Ordo__Database__Provider"] = "postgres",
-            ["ConnectionStrings__Ordo"] = database.ConnectionString,
-            ["Ordo__DemoData"] = "false",
-            ["Ordo__Bootstrap__ApiKey"] = OrdoHost.AdminKey,
-            ["Ordo__Jobs__PollIntervalMilliseconds"] = "100",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = ServerProcess.PostgresEnvironment(database);
         await using var a = await ServerProcess.StartAsync(environment);
         await using var b = await ServerProcess.StartAsync(environment);
-        using var clientA = Client(a);
-        using var clientB = Client(b);
+        using var clientA = a.AdminClient();
+        using var clientB = b.AdminClient();
         const string sku = "FLASH-1";
         (await clientA.PostAsJsonAsync("/api/v1/shops", new { platform = "douyin", code = TestOrders.Shop, name = "flagship" })).StatusCode.ShouldBe(HttpStatusCode.Created);
         (await clientA.PostAsJsonAsync("/api/v1/skus", new { code = sku, name = "限量款" })).StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -79,12 +71,5 @@ public sealed class FlashSaleTests
         (await db.ReadAsync(s => s.ScalarAsync<long>("SELECT SUM(reserved) FROM stock_balances WHERE sku = 'FLASH-1'"))).ShouldBe(Units);
         (await clientA.GetFromJsonAsync<JsonObject>("/api/v1/inventory/ledger/check"))!["balanced"]!.GetValue<bool>().ShouldBeTrue();
         (await clientB.GetFromJsonAsync<JsonObject>($"/api/v1/inventory/{sku}"))!["atp"]!.GetValue<int>().ShouldBe(0);
-    }
-
-    private static HttpClient Client(ServerProcess server)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromSeconds(120) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", OrdoHost.AdminKey);
-        return client;
     }
 }

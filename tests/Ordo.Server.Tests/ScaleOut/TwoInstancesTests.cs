@@ -24,20 +24,12 @@ public sealed class TwoInstancesTests
         TestDatabase.RequirePostgres();
         await using var database = await TestDatabase.CreateAsync(Db.Postgres);
         await using var receiver = await WebhookReceiver.StartAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["Ordo__Database__Provider"] = "postgres",
-            ["ConnectionStrings__Ordo"] = database.ConnectionString,
-            ["Ordo__DemoData"] = "false",
-            ["Ordo__Bootstrap__ApiKey"] = OrdoHost.AdminKey,
-            ["Ordo__Jobs__PollIntervalMilliseconds"] = "100",
-            ["Ordo__OrderNumberBlockSize"] = "50",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = ServerProcess.PostgresEnvironment(database);
+        environment["Ordo__OrderNumberBlockSize"] = "50";
         await using var a = await ServerProcess.StartAsync(environment);
         await using var b = await ServerProcess.StartAsync(environment);
-        using var clientA = Client(a);
-        using var clientB = Client(b);
+        using var clientA = a.AdminClient();
+        using var clientB = b.AdminClient();
 
         (await clientA.PostAsJsonAsync("/api/v1/shops", new { platform = "douyin", code = TestOrders.Shop, name = "flagship" })).StatusCode.ShouldBe(HttpStatusCode.Created);
         (await clientB.PostAsJsonAsync("/api/v1/skus", new { code = TestOrders.Sku, name = "mug" })).StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -84,12 +76,5 @@ public sealed class TwoInstancesTests
         delivered.Count.ShouldBe(all.Count, "each job must run once: no delivery twice");
         delivered.Select(d => d.OrderNo).ToHashSet().SetEquals(all).ShouldBeTrue();
         delivered.ShouldAllBe(d => d.SignatureValid);
-    }
-
-    private static HttpClient Client(ServerProcess server)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromSeconds(120) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", OrdoHost.AdminKey);
-        return client;
     }
 }

@@ -23,6 +23,8 @@ namespace Ordo.Core.Channels.Douyin;
 /// 0-based, size at most 100. Its <c>shop_order_list</c> holds full order objects (the fields of
 /// <c>order.orderDetail</c>), and the answer echoes <c>page</c>, <c>size</c> and <c>total</c>, so the next page
 /// follows from the answer alone.</item>
+/// <item>Stock push: <c>sku.syncStock</c> (product_id, sku_id, stock_num, incremental=false: the value is set, not
+/// added; an incremental update would need an idempotent_id).</item>
 /// <item>Answers are <c>{code, msg, sub_code, sub_msg, data}</c>, <c>code</c> 10000 meaning success; 20000 (service
 /// unavailable), 60000 (traffic limited) and 90000 (other, e.g. "try later") are retryable.</item>
 /// </list>
@@ -33,6 +35,7 @@ public sealed class DouyinApi : IPlatformApi
     public const string ListMethod = "order.searchList";
     public const string DetailMethod = "order.orderDetail";
     public const string ShipMethod = "order.logisticsAdd";
+    public const string StockMethod = "sku.syncStock";
 
     public const string SuccessCode = "10000";
 
@@ -134,6 +137,23 @@ public sealed class DouyinApi : IPlatformApi
         if (error is not null) return ApiResult<string>.Fail(error);
         using (document) return ApiResult<string>.Ok(document!.RootElement.GetRawText());
     }
+
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var business = new Dictionary<string, object>
+        {
+            ["product_id"] = update.ItemId,
+            ["stock_num"] = update.Quantity,
+            ["incremental"] = false,
+        };
+        // sku_id is a number in the documentation; product_id (19 digits) goes as text, as order ids do.
+        if (update.SkuId is { Length: > 0 } sku)
+            business["sku_id"] = long.TryParse(sku, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : sku;
+        return Call(connection, StockMethod, now, business);
+    }
+
+    /// <summary>The whole success answer as text (with the platform's <c>log_id</c>).</summary>
+    public ApiResult<string> ReadSetStock(ApiAnswer answer) => ReadShip(answer);
 
     /// <summary>
     /// The signature over the documented parameters (exposed so that the fake checks requests with the same recipe).

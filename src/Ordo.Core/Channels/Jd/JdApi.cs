@@ -17,6 +17,9 @@ namespace Ordo.Core.Channels.Jd;
 /// <item>Detail: <c>jingdong.pop.order.get</c> (<c>order_id</c>). Write-back: <c>jingdong.pop.order.shipment</c>
 /// (<c>orderId, logiCoprId, logiNo</c>); it ships the whole order, so the sub-order ids of a split shipment are not
 /// sent [U: JOS split shipping is a separate flow, not covered].</item>
+/// <item>Stock push: <c>jingdong.stock.write.updateSkuStock</c> (<c>skuId</c>, <c>stockNum</c>: the JD SKU's sellable
+/// stock, set, not added) [U: the parameters rest on the JOS SDK's request class; the answer's envelope is read by the
+/// JOS naming rule and a <c>success=false</c> in it is taken as a refusal].</item>
 /// <item>Errors: <c>error_response{code, zh_desc, en_desc}</c>; an <c>apiResult</c>/<c>…_result</c> with
 /// <c>success=false</c> inside a normal answer. Codes 1 (service unavailable), 2 (app call limited), 43 (system
 /// error) and 65–67 (back-end timeout, unavailable, unknown failure) are worth retrying.</item>
@@ -29,6 +32,7 @@ public sealed class JdApi : IPlatformApi
     public const string ListMethod = "jingdong.pop.order.search";
     public const string DetailMethod = "jingdong.pop.order.get";
     public const string ShipMethod = "jingdong.pop.order.shipment";
+    public const string StockMethod = "jingdong.stock.write.updateSkuStock";
     public const string ParamJson = "360buy_param_json";
     public const int PageSize = 100;
 
@@ -52,6 +56,7 @@ public sealed class JdApi : IPlatformApi
     private const string ListEnvelope = "jingdong_pop_order_search_responce";
     private const string DetailEnvelope = "jingdong_pop_order_get_responce";
     private const string ShipEnvelope = "jingdong_pop_order_shipment_responce";
+    private const string StockEnvelope = "jingdong_stock_write_updateSkuStock_responce";
 
     private static readonly HashSet<string> RetryableCodes = ["1", "2", "43", "65", "66", "67"];
 
@@ -119,8 +124,7 @@ public sealed class JdApi : IPlatformApi
         Call(connection, ShipMethod, now, new JsonObject
         {
             // A number where the id is one (as JOS documents it), else the text as given.
-            ["orderId"] = long.TryParse(shipment.PlatformOrderId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? JsonValue.Create(id) : JsonValue.Create(shipment.PlatformOrderId),
+            ["orderId"] = Number(shipment.PlatformOrderId),
             ["logiCoprId"] = shipment.CarrierCode,
             ["logiNo"] = shipment.TrackingNumber,
         });
@@ -136,6 +140,26 @@ public sealed class JdApi : IPlatformApi
             Describe(RouterGateway.Text(result, "chineseErrCode"), RouterGateway.Text(result, "englishErrCode")) ?? "JOS refused the shipment",
             false));
     }
+
+    /// <summary>JD keeps stock per JD SKU: the listing's SKU id, or its item id for a ware sold as one SKU.</summary>
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now) =>
+        Call(connection, StockMethod, now, new JsonObject
+        {
+            ["skuId"] = Number(update.SkuId is { Length: > 0 } sku ? sku : update.ItemId),
+            ["stockNum"] = update.Quantity,
+        });
+
+    public ApiResult<string> ReadSetStock(ApiAnswer answer)
+    {
+        if (Open(answer, StockEnvelope, out var response) is { } error) return ApiResult<string>.Fail(error);
+        if (NativeReader.Get(response, "success") is { } success && !RouterGateway.IsTrue(response, "success") && success.ValueKind != JsonValueKind.Null)
+            return ApiResult<string>.Fail(new ApiError("stock-refused", "JOS did not confirm the stock update: " + RouterGateway.Snippet(response.GetRawText()), false));
+        return Refusal(response) is { } refused ? ApiResult<string>.Fail(refused) : ApiResult<string>.Ok(response.GetRawText());
+    }
+
+    /// <summary>A number where the id is one (as JOS documents its ids), else the text as given.</summary>
+    private static JsonNode? Number(string id) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(id);
 
     /// <summary>Reads a JOS <c>error_response</c> (retryable or not, code and descriptions as JOS gave them).</summary>
     public static ApiError Error(JsonElement error)

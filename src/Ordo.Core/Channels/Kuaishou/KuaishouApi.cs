@@ -16,12 +16,26 @@ namespace Ordo.Core.Channels.Kuaishou;
 /// Credentials: <see cref="ApiConnection.AppKey"/> is the appkey and <see cref="ApiConnection.AppSecret"/> the app's
 /// signSecret (签名密钥, which is not the OAuth appSecret). Answers are <c>{result, error_msg, data}</c> with
 /// <c>result</c> 1 meaning success; newer gateways add <c>code/msg/sub_code/sub_msg</c>.
+/// <para>
+/// Stock push: Kuaishou's stock call, <c>open.item.sku.stock.update(kwaiItemId, skuId, skuChangeStock, changeType)</c>,
+/// changes stock by an amount (<c>changeType</c> 1 adds, 2 removes; <c>skuChangeStock</c> above 0); no call that sets
+/// a value was found. So Ordo first reads the SKU's stock with <c>open.item.get(kwaiItemId)</c>
+/// (<c>data.skuList[].kwaiSkuId, skuStock</c>) and sends the difference to the wanted value: a retry reads again,
+/// so it never applies a change twice; a sale on Kuaishou between the read and the change leaves the stock lower than
+/// wanted, never higher [U: the incremental semantics rest on the SDK's description of the call; the field names of
+/// open.item.get on several third-party clients].
+/// </para>
 /// </summary>
 public sealed class KuaishouApi : IPlatformApi
 {
     public const string ListMethod = "open.order.cursor.list";
     public const string DetailMethod = "open.order.detail";
     public const string ShipMethod = "open.seller.order.goods.deliver";
+    public const string ItemMethod = "open.item.get";
+    public const string StockMethod = "open.item.sku.stock.update";
+
+    /// <summary><c>changeType</c> of <see cref="StockMethod"/>: 1 adds <c>skuChangeStock</c>, 2 removes it.</summary>
+    public const int AddStock = 1, RemoveStock = 2;
 
     /// <summary>The documented page size limit of <c>open.order.cursor.list</c> is 50 (the brief's 100 is above it).</summary>
     public const int PageSize = 50;
@@ -138,9 +152,7 @@ public sealed class KuaishouApi : IPlatformApi
             // Kuaishou's carrier codes are numbers; a non-numeric code is passed as given and Kuaishou's refusal kept.
             WriteId(w, "expressCode", shipment.CarrierCode);
         });
-        var parameters = Signed(connection, ShipMethod, param, now);
-        return new ApiCall(HttpMethod.Post, new Uri(BaseOf(connection) + PathOf(ShipMethod)), ApiCall.NoHeaders,
-            Encode(parameters), "application/x-www-form-urlencoded");
+        return Post(connection, ShipMethod, param, now);
     }
 
     /// <summary>The confirmation is Kuaishou's answer body itself (it carries the request id).</summary>
@@ -149,6 +161,53 @@ public sealed class KuaishouApi : IPlatformApi
         var envelope = Envelope(answer);
         return envelope.Error is { } error ? ApiResult<string>.Fail(error) : ApiResult<string>.Ok(answer.Body.Trim());
     }
+
+    /// <summary>Reads the listing's stock first: the stock call changes stock by an amount.</summary>
+    public ApiCall? PrepareSetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now) =>
+        Get(connection, ItemMethod, JsonObject(w => WriteId(w, "kwaiItemId", update.ItemId)), now);
+
+    /// <summary>The update with <see cref="StockUpdate.CurrentQuantity"/>: the <c>skuStock</c> of the listing's SKU (of the only SKU when none is named).</summary>
+    public ApiResult<StockUpdate> ReadPrepareSetStock(ApiAnswer answer, StockUpdate update)
+    {
+        var envelope = Envelope(answer);
+        if (envelope.Error is { } error) return ApiResult<StockUpdate>.Fail(error);
+        if (NativeReader.Get(envelope.Value, "data") is not { ValueKind: JsonValueKind.Object } data
+            || NativeReader.Get(data, "skuList") is not { ValueKind: JsonValueKind.Array } skus)
+            return ApiResult<StockUpdate>.Fail(Unexpected("the answer has no data.skuList", answer));
+        var all = skus.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).ToList();
+        var sku = update.SkuId is { Length: > 0 } wanted
+            ? all.FirstOrDefault(s => NonEmptyText(s, "kwaiSkuId") == wanted)
+            : all.Count == 1 ? all[0] : default;
+        if (sku.ValueKind != JsonValueKind.Object)
+            return ApiResult<StockUpdate>.Fail(new ApiError("ordo.sku_not_found",
+                update.SkuId is null ? $"item {update.ItemId} has {all.Count} SKUs: name the SKU (platformSkuId)" : $"item {update.ItemId} has no SKU {update.SkuId}", false));
+        return NativeReader.Get(sku, "skuStock") is { ValueKind: JsonValueKind.Number } stock && stock.TryGetInt32(out var current)
+            ? ApiResult<StockUpdate>.Ok(update with { SkuId = NonEmptyText(sku, "kwaiSkuId"), CurrentQuantity = current })
+            : ApiResult<StockUpdate>.Fail(Unexpected("the SKU has no skuStock", answer));
+    }
+
+    /// <summary>
+    /// The change from <see cref="StockUpdate.CurrentQuantity"/> (0 when unknown) to the wanted quantity. Callers skip
+    /// the call when the two are equal: Kuaishou refuses a change of 0.
+    /// </summary>
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var change = update.Quantity - (update.CurrentQuantity ?? 0);
+        var param = JsonObject(w =>
+        {
+            WriteId(w, "kwaiItemId", update.ItemId);
+            WriteId(w, "skuId", update.SkuId ?? "");
+            w.WriteNumber("skuChangeStock", Math.Abs(change));
+            w.WriteNumber("changeType", change >= 0 ? AddStock : RemoveStock);
+        });
+        return Post(connection, StockMethod, param, now);
+    }
+
+    public ApiResult<string> ReadSetStock(ApiAnswer answer) => ReadShip(answer);
+
+    private static ApiCall Post(ApiConnection connection, string method, string param, DateTimeOffset now) =>
+        new(HttpMethod.Post, new Uri(BaseOf(connection) + PathOf(method)), ApiCall.NoHeaders,
+            Encode(Signed(connection, method, param, now)), "application/x-www-form-urlencoded");
 
     private static ApiCall Get(ApiConnection connection, string method, string param, DateTimeOffset now) =>
         new(HttpMethod.Get, new Uri(BaseOf(connection) + PathOf(method) + "?" + Encode(Signed(connection, method, param, now))), ApiCall.NoHeaders);

@@ -19,6 +19,8 @@ namespace Ordo.Core.Channels.Pinduoduo;
 /// pages there are, then pages N … 1 follow (page 1 is read again, so nothing that shifted onto it is lost).
 /// Because the answers do not say which page they are, reading them needs the request's token:
 /// <see cref="ReadList(ApiAnswer, string?)"/>.</item>
+/// <item>Stock push: <c>pdd.goods.quantity.update</c> (goods_id, sku_id, quantity, update_type=1: a full update that
+/// sets the value) [U: the answer's <c>goods_quantity_update_response.is_success</c> rests on one SDK].</item>
 /// <item>Errors come as <c>{"error_response":{error_code, error_msg, sub_code, sub_msg}}</c>.</item>
 /// </list>
 /// Pure: builds requests and reads answers, never throws, takes the time from its caller.
@@ -29,10 +31,12 @@ public sealed class PinduoduoApi : IPlatformApi
     public const string ListMethod = "pdd.order.number.list.increment.get";
     public const string DetailMethod = "pdd.order.information.get";
     public const string ShipMethod = "pdd.logistics.online.send";
+    public const string StockMethod = "pdd.goods.quantity.update";
 
     public const string ListResponse = "order_sn_increment_get_response";
     public const string DetailResponse = "order_info_get_response";
     public const string ShipResponse = "logistics_online_send_response";
+    public const string StockResponse = "goods_quantity_update_response";
 
     /// <summary>The documented maximum page size.</summary>
     public const int PageSize = 100;
@@ -121,18 +125,35 @@ public sealed class PinduoduoApi : IPlatformApi
     }
 
     /// <summary>The <c>logistics_online_send_response</c> object as text when <c>is_success</c> is true.</summary>
-    public ApiResult<string> ReadShip(ApiAnswer answer)
+    public ApiResult<string> ReadShip(ApiAnswer answer) => Confirmed(answer, ShipResponse, "shipment");
+
+    /// <summary>Pinduoduo keeps stock per SKU; sku_id names it (a goods item always has at least one SKU).</summary>
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var parameters = Common(connection, StockMethod, now);
+        parameters["goods_id"] = update.ItemId;
+        if (update.SkuId is { Length: > 0 } sku) parameters["sku_id"] = sku;
+        parameters["quantity"] = update.Quantity.ToString(CultureInfo.InvariantCulture);
+        // 1: full update (the value is set); 2 would add to the stock.
+        parameters["update_type"] = "1";
+        return Post(connection, parameters);
+    }
+
+    public ApiResult<string> ReadSetStock(ApiAnswer answer) => Confirmed(answer, StockResponse, "stock update");
+
+    /// <summary>The <paramref name="envelope"/> object as text when its <c>is_success</c> is true.</summary>
+    private static ApiResult<string> Confirmed(ApiAnswer answer, string envelope, string what)
     {
         var (document, error) = Open(answer);
         if (error is not null) return ApiResult<string>.Fail(error);
         using (document)
         {
             var root = document!.RootElement;
-            if (NativeReader.Get(root, ShipResponse) is not { ValueKind: JsonValueKind.Object } response)
-                return ApiResult<string>.Fail(HttpAnswerChecks.Invalid($"no {ShipResponse} in {HttpAnswerChecks.Snippet(answer.Body)}"));
+            if (NativeReader.Get(root, envelope) is not { ValueKind: JsonValueKind.Object } response)
+                return ApiResult<string>.Fail(HttpAnswerChecks.Invalid($"no {envelope} in {HttpAnswerChecks.Snippet(answer.Body)}"));
             if (NativeReader.Get(response, "is_success") is { ValueKind: JsonValueKind.True })
                 return ApiResult<string>.Ok(response.GetRawText());
-            return ApiResult<string>.Fail(new ApiError("is_success_false", $"the platform did not confirm the shipment: {HttpAnswerChecks.Snippet(response.GetRawText())}", false));
+            return ApiResult<string>.Fail(new ApiError("is_success_false", $"the platform did not confirm the {what}: {HttpAnswerChecks.Snippet(response.GetRawText())}", false));
         }
     }
 

@@ -21,6 +21,9 @@ namespace Ordo.Core.Channels.Shopify;
 /// up beforehand with <see cref="FulfillmentOrders"/> and <see cref="ReadFulfillmentOrders"/>
 /// [U: sub-order ids as fulfillment order ids is Ordo's reading. A notice without them is still sent as documented
 /// and Shopify refuses it: guessing ids, or fulfilling by order, is not possible in one call.]</item>
+/// <item>Stock push: <c>POST /admin/api/{v}/inventory_levels/set.json</c> with <c>location_id</c>,
+/// <c>inventory_item_id</c> and <c>available</c> (the value is set). Shopify keeps stock per inventory item (one per
+/// variant) and location, so a listing names the inventory item and the location.</item>
 /// </list>
 /// Errors: 429 (with <c>Retry-After</c> in seconds, e.g. <c>2.0</c>) and 5xx are retryable; 401, 402, 403, 404, 422
 /// and 423 are not. Shopify has no error codes: the code is the HTTP status and the message is the <c>errors</c>
@@ -161,12 +164,43 @@ public sealed class ShopifyApi : IPlatformApi
         if (Error(answer) is { } error) return ApiResult<string>.Fail(error);
         if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } body
             || NativeReader.Get(body, "fulfillment") is not { ValueKind: JsonValueKind.Object } fulfillment
-            || NativeReader.Get(fulfillment, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
+            || NativeReader.Get(fulfillment, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String })
             return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected {\"fulfillment\": {\"id\": …}}"));
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
         var status = NativeReader.Get(fulfillment, "status") is { ValueKind: JsonValueKind.String } s ? " " + s.GetString() : "";
-        return ApiResult<string>.Ok($"fulfillment {idText}{status}");
+        return ApiResult<string>.Ok($"fulfillment {IdText(fulfillment, "id")}{status}");
     }
+
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var body = RestHttp.JsonText(w =>
+        {
+            w.WriteStartObject();
+            // Without a location Shopify refuses the call (422), which is kept as the push's error.
+            if (update.LocationId is { Length: > 0 } location) RestHttp.WriteId(w, "location_id", location);
+            RestHttp.WriteId(w, "inventory_item_id", update.ItemId);
+            w.WriteNumber("available", update.Quantity);
+            w.WriteEndObject();
+        });
+        return new ApiCall(HttpMethod.Post, Url(connection, "inventory_levels/set.json"), Headers(connection), body, "application/json");
+    }
+
+    /// <summary>The confirmation is the inventory level as Shopify answered it, e.g. <c>inventory item 808950810 at 655441491: 7 available</c>.</summary>
+    public ApiResult<string> ReadSetStock(ApiAnswer answer)
+    {
+        if (Error(answer) is { } error) return ApiResult<string>.Fail(error);
+        if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } body
+            || NativeReader.Get(body, "inventory_level") is not { ValueKind: JsonValueKind.Object } level)
+            return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected {\"inventory_level\": {…}}"));
+        return ApiResult<string>.Ok(
+            $"inventory item {IdText(level, "inventory_item_id")} at {IdText(level, "location_id")}: {IdText(level, "available")} available");
+    }
+
+    private static string IdText(JsonElement obj, string name) => NativeReader.Get(obj, name) switch
+    {
+        { ValueKind: JsonValueKind.String } s => s.GetString()!,
+        { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+        _ => "?",
+    };
 
     /// <summary>Shopify's error for a non-2xx answer, or null for a success.</summary>
     public static ApiError? Error(ApiAnswer answer)

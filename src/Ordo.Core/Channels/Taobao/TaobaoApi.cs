@@ -18,6 +18,9 @@ namespace Ordo.Core.Channels.Taobao;
 /// others use <c>use_has_next=true</c>, which TOP says answers more reliably.</item>
 /// <item>Write-back: <c>taobao.logistics.offline.send</c> (tid, out_sid, company_code; <c>sub_tid</c> and
 /// <c>is_split=1</c> for a split shipment).</item>
+/// <item>Stock push: <c>taobao.item.quantity.update</c> (num_iid, sku_id for a SKU of the item, quantity, type=1: a full
+/// update, which sets the value rather than adding to it). Tmall shops take the same call through TOP [U: Tmall also
+/// has <c>tmall.item.quantity.update</c>; the Taobao call is used for both].</item>
 /// <item>Errors: <c>error_response{code,msg,sub_code,sub_msg}</c>. Call limits (codes 4–8), "service unavailable" (10)
 /// and any <c>isp.*</c> sub-code (TOP's own failures) are worth retrying; <c>isv.*</c> and parameter, signature and
 /// session errors are not.</item>
@@ -30,6 +33,7 @@ public sealed partial class TaobaoApi : IPlatformApi
     public const string ListMethod = "taobao.trades.sold.increment.get";
     public const string DetailMethod = "taobao.trade.fullinfo.get";
     public const string ShipMethod = "taobao.logistics.offline.send";
+    public const string StockMethod = "taobao.item.quantity.update";
     public const int PageSize = 100;
 
     /// <summary>The list is read for ids only (the trades are fetched whole); <c>modified</c> is kept for diagnosis.</summary>
@@ -45,6 +49,7 @@ public sealed partial class TaobaoApi : IPlatformApi
     private const string ListEnvelope = "trades_sold_increment_get_response";
     private const string DetailEnvelope = "trade_fullinfo_get_response";
     private const string ShipEnvelope = "logistics_offline_send_response";
+    private const string StockEnvelope = "item_quantity_update_response";
 
     /// <summary>Platform-level codes meaning "not now": call limits (4–8) and service unavailable (10).</summary>
     private static readonly HashSet<string> RetryableCodes = ["4", "5", "6", "7", "8", "10"];
@@ -132,6 +137,28 @@ public sealed partial class TaobaoApi : IPlatformApi
         if (NativeReader.Get(response, "shipping") is { } shipping && RouterGateway.IsTrue(shipping, "is_success"))
             return ApiResult<string>.Ok(response.GetRawText());
         return ApiResult<string>.Fail(new ApiError("ship-not-confirmed", "TOP did not confirm the shipment: " + RouterGateway.Snippet(response.GetRawText()), false));
+    }
+
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["num_iid"] = update.ItemId,
+            ["quantity"] = update.Quantity.ToString(CultureInfo.InvariantCulture),
+            // 1: full update (the value is set), 2 would add it to what the item has.
+            ["type"] = "1",
+        };
+        if (update.SkuId is { Length: > 0 } sku) parameters["sku_id"] = sku;
+        return Call(connection, StockMethod, now, parameters);
+    }
+
+    /// <summary>The <c>item_quantity_update_response</c> (the item's id, quantity and modified time) as text.</summary>
+    public ApiResult<string> ReadSetStock(ApiAnswer answer)
+    {
+        if (Open(answer, StockEnvelope, out var response) is { } error) return ApiResult<string>.Fail(error);
+        return NativeReader.Get(response, "item") is { ValueKind: JsonValueKind.Object }
+            ? ApiResult<string>.Ok(response.GetRawText())
+            : ApiResult<string>.Fail(RouterGateway.Unexpected("TOP did not answer the item it updated", response));
     }
 
     /// <summary>Reads a TOP error object (retryable or not, code and message as TOP gave them).</summary>

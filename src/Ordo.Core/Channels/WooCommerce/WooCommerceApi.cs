@@ -16,6 +16,8 @@ namespace Ordo.Core.Channels.WooCommerce;
 /// next page is the <c>page</c> of the <c>Link</c> header's <c>rel="next"</c> URL (the answer does not repeat the
 /// page it is), and a page shorter than <c>per_page</c> or at <c>X-WP-TotalPages</c> is the last.</item>
 /// <item>Detail: <c>GET /orders/{id}</c>, answering the order object itself.</item>
+/// <item>Stock push: <c>PUT /products/{id}</c> or <c>/products/{id}/variations/{vid}</c> with <c>manage_stock</c> and
+/// <c>stock_quantity</c>.</item>
 /// <item>Write-back: core WooCommerce has no tracking API, so Ship is one <c>PUT /orders/{id}</c> setting
 /// <c>status: completed</c> (WooCommerce's "fulfilled") and recording the shipment in the order's <c>meta_data</c>
 /// under <c>_ordo_tracking_number</c> and <c>_ordo_carrier</c> (an order note would need a second call). The keys
@@ -111,6 +113,38 @@ public sealed class WooCommerceApi : IPlatformApi
             body, "application/json");
     }
 
+    /// <summary>
+    /// <c>PUT /products/{id}</c>, or <c>PUT /products/{id}/variations/{variation id}</c> for a variation, with
+    /// <c>manage_stock: true</c> (WooCommerce ignores <c>stock_quantity</c> otherwise) and <c>stock_quantity</c>: the value is set.
+    /// </summary>
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now)
+    {
+        var path = "products/" + Uri.EscapeDataString(update.ItemId)
+            + (update.SkuId is { Length: > 0 } variation ? "/variations/" + Uri.EscapeDataString(variation) : "");
+        var body = RestHttp.JsonText(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("manage_stock", true);
+            w.WriteNumber("stock_quantity", update.Quantity);
+            w.WriteEndObject();
+        });
+        return new ApiCall(HttpMethod.Put, Url(connection, path), Headers(connection), body, "application/json");
+    }
+
+    /// <summary>The confirmation is the updated product's (or variation's) id and stock, e.g. <c>product 794 stock 7</c>.</summary>
+    public ApiResult<string> ReadSetStock(ApiAnswer answer)
+    {
+        if (Error(answer) is { } error) return ApiResult<string>.Fail(error);
+        if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } product
+            || NativeReader.Get(product, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
+            return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected the updated product object"));
+        var stock = NativeReader.Get(product, "stock_quantity") is { ValueKind: JsonValueKind.Number } q ? q.GetRawText() : "?";
+        return ApiResult<string>.Ok($"product {IdText(id)} stock {stock}");
+    }
+
+    /// <summary>An id as text, whether WordPress sent it as a number or a string.</summary>
+    private static string? IdText(JsonElement id) => id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
+
     private static void WriteMeta(Utf8JsonWriter w, string key, string value)
     {
         w.WriteStartObject();
@@ -126,9 +160,8 @@ public sealed class WooCommerceApi : IPlatformApi
         if (RestHttp.Json(answer.Body) is not { ValueKind: JsonValueKind.Object } order
             || NativeReader.Get(order, "id") is not { ValueKind: JsonValueKind.Number or JsonValueKind.String } id)
             return ApiResult<string>.Fail(RestHttp.Unexpected(answer, "expected the updated order object"));
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
         var status = NativeReader.Get(order, "status") is { ValueKind: JsonValueKind.String } s ? " " + s.GetString() : "";
-        return ApiResult<string>.Ok($"order {idText}{status}");
+        return ApiResult<string>.Ok($"order {IdText(id)}{status}");
     }
 
     /// <summary>

@@ -11,6 +11,13 @@ namespace Ordo.Core.Channels.Youzan;
 /// the body); there is no request signature. Answers come with HTTP 200 even on failure: gateway errors as
 /// <c>{"gw_err_resp":{err_code, err_msg, trace_id}}</c>, business results as <c>{success, code, message, data}</c>
 /// with <c>code</c> 200 meaning success. Times are China time <c>yyyy-MM-dd HH:mm:ss</c>.
+/// <para>
+/// Stock push: <c>youzan.item.sku.update(item_id, sku_id, quantity)</c> for a SKU of an item, and
+/// <c>youzan.item.update(item_id, quantity)</c> for an item without SKUs; both set the quantity (an update of the
+/// field, never an addition) [U: this pair rests on one ERP's stock sync seen in public code; Youzan's
+/// <c>youzan.item.quantity.update</c> also exists, but which of its <c>type</c> codes sets rather than adds was not
+/// found in a reliable source, so it is not used].
+/// </para>
 /// </summary>
 public sealed class YouzanApi : IPlatformApi
 {
@@ -21,6 +28,9 @@ public sealed class YouzanApi : IPlatformApi
     public const string DetailVersion = "4.0.2";
     public const string ShipMethod = "youzan.logistics.online.confirm";
     public const string ShipVersion = "3.0.0";
+    public const string SkuStockMethod = "youzan.item.sku.update";
+    public const string ItemStockMethod = "youzan.item.update";
+    public const string StockVersion = "3.0.0";
 
     /// <summary><c>page_size</c> is at most 100.</summary>
     public const int PageSize = 100;
@@ -147,6 +157,17 @@ public sealed class YouzanApi : IPlatformApi
             return ApiResult<string>.Fail(new ApiError("ordo.not_confirmed", $"Youzan answered data.is_success=false: {NativeReader.Fragment(answer.Body)}", Retryable: false));
         return ApiResult<string>.Ok(answer.Body.Trim());
     }
+
+    public ApiCall SetStock(ApiConnection connection, StockUpdate update, DateTimeOffset now) =>
+        Post(connection, update.SkuId is { Length: > 0 } ? SkuStockMethod : ItemStockMethod, StockVersion, JsonObject(w =>
+        {
+            RestHttp.WriteId(w, "item_id", update.ItemId);
+            if (update.SkuId is { Length: > 0 } sku) RestHttp.WriteId(w, "sku_id", sku);
+            w.WriteNumber("quantity", update.Quantity);
+        }));
+
+    /// <summary>As <see cref="ReadShip"/>: the answer body, unless <c>data.is_success</c> is false.</summary>
+    public ApiResult<string> ReadSetStock(ApiAnswer answer) => ReadShip(answer);
 
     /// <summary>China time as Youzan writes it.</summary>
     public static string ChinaTime(DateTimeOffset instant) =>

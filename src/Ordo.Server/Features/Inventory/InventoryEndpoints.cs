@@ -74,6 +74,8 @@ public static class InventoryEndpoints
                     if (components.FirstOrDefault(c => !known.Contains(c.Sku)) is { } unknown) return new SettingsOutcome(true, unknown.Sku);
                     await InventoryStore.SetBundleAsync(s, code, components);
                 }
+                // The buffer, the arrival coefficient and a bundle's components all change what the channels are offered.
+                await ChannelStockStore.QueuePushesAsync(s, [code], clock.GetUtcNow());
                 return new SettingsOutcome(true, null);
             }, ct);
             if (!result.Found) return Problems.NotFound($"there is no SKU with code '{code}'");
@@ -244,25 +246,14 @@ public static class InventoryEndpoints
 
         api.MapGet("/inventory/{sku}", async (string sku, OrdoDatabase db, CancellationToken ct) =>
         {
-            var view = await db.ReadAsync(async s =>
-            {
-                var details = await InventoryStore.FindSkuAsync(s, sku);
-                if (details is null) return null;
-                if (!details.Components.IsEmpty())
-                {
-                    var components = new List<(BundleComponent Component, List<StockBalance> Balances)>();
-                    foreach (var c in details.Components) components.Add((c, await InventoryStore.BalancesOfSkuAsync(s, c.Sku)));
-                    return BundleView(details, components);
-                }
-                return (object)StockView(details, await InventoryStore.BalancesOfSkuAsync(s, sku));
-            }, ct);
+            var view = await db.ReadAsync(async s => await InventoryStore.StockOfAsync(s, sku) is { } stock
+                ? stock.Components.Count > 0 ? BundleView(stock.Details, stock.Components) : StockView(stock.Details, stock.Own)
+                : null, ct);
             return view is null ? Problems.NotFound($"there is no SKU with code '{sku}'") : Results.Json(view, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.InventoryRead).WithName("GetInventory")
         .WithSummary("Available to promise of a SKU in total and per warehouse: on hand − reserved − safety buffer + in transit × arrival coefficient.");
     }
-
-    private static bool IsEmpty<T>(this IReadOnlyList<T> list) => list.Count == 0;
 
     private static async Task<IResult> BookOneAsync(HttpContext http, OrdoDatabase db, TimeProvider clock, MovementKind kind, CancellationToken ct)
     {
@@ -524,7 +515,7 @@ public static class InventoryEndpoints
     private static object StockView(SkuStockDetails d, IReadOnlyList<StockBalance> balances) => new
     {
         sku = d.Sku,
-        atp = balances.Sum(b => b.Promisable),
+        atp = SkuAtp.Of(balances),
         onHand = balances.Sum(b => b.OnHand),
         reserved = balances.Sum(b => b.Reserved),
         inTransit = balances.Sum(b => b.InTransit),
@@ -533,19 +524,14 @@ public static class InventoryEndpoints
     };
 
     /// <summary>A bundle has no stock: it can be promised as many times as its scarcest component allows, per warehouse.</summary>
-    private static object BundleView(SkuStockDetails d, IReadOnlyList<(BundleComponent Component, List<StockBalance> Balances)> components)
+    private static object BundleView(SkuStockDetails d, IReadOnlyList<(BundleComponent Component, IReadOnlyList<StockBalance> Balances)> components)
     {
-        var warehouses = components.SelectMany(c => c.Balances.Select(b => b.Warehouse)).Distinct().Order(StringComparer.Ordinal)
-            .Select(w => new
-            {
-                warehouse = w,
-                atp = components.Min(c => (c.Balances.FirstOrDefault(b => b.Warehouse == w)?.Promisable ?? 0) / c.Component.Quantity),
-            }).ToList();
+        var warehouses = SkuAtp.OfBundleByWarehouse(components).Select(w => new { warehouse = w.Warehouse, atp = w.Atp }).ToList();
         return new
         {
             sku = d.Sku, bundle = true,
             atp = warehouses.Sum(w => w.atp), onHand = 0, reserved = 0, inTransit = 0,
-            components = components.Select(c => new { c.Component.Sku, c.Component.Quantity, atp = c.Balances.Sum(b => b.Promisable) }),
+            components = components.Select(c => new { c.Component.Sku, c.Component.Quantity, atp = SkuAtp.Of(c.Balances) }),
             warehouses,
         };
     }
