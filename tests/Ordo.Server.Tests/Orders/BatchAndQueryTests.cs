@@ -130,13 +130,16 @@ public abstract class BatchAndQueryTests(OrdoHost host) : CatalogueTestBase(host
         var shop = "DY-Q-" + Guid.NewGuid().ToString("N")[..6];
         await Host.EnsureShopAsync("douyin", shop);
         var numbers = new List<string>();
+        var platformIds = new List<string>();
         for (var i = 0; i < 5; i++)
         {
             var order = TestOrders.Example(status: i < 3 ? "Paid" : "PendingPayment");
             order["shopCode"] = shop;
             order["createdAt"] = $"2026-03-0{i + 1}T12:00:00+08:00";
             order["receiver"]!["phone"] = $"1390000{i:D4}";
-            numbers.Add((await (await Host.PostOrderAsync(order)).ReadObjectAsync())["orderNo"]!.GetValue<string>());
+            var answer = await (await Host.PostOrderAsync(order)).ReadObjectAsync();
+            numbers.Add(answer["orderNo"]!.GetValue<string>());
+            platformIds.Add(answer["platformOrderId"]!.GetValue<string>());
         }
 
         async Task<List<string>> Query(string query) =>
@@ -147,6 +150,9 @@ public abstract class BatchAndQueryTests(OrdoHost host) : CatalogueTestBase(host
         (await Query("platform=taobao")).ShouldBeEmpty();
         (await Query("q=0003")).ShouldBe([numbers[3]]);
         (await Query($"q={numbers[1].ToLowerInvariant()}")).ShouldBe([numbers[1]]);
+        (await Query($"q={platformIds[2]}")).ShouldBe([numbers[2]]);
+        (await Query($"q={platformIds[2]}&status=PendingPayment")).ShouldBeEmpty();
+        (await Query("q=6936476799999999999")).ShouldBeEmpty();
         (await Query("createdFrom=2026-03-02T00:00:00%2B08:00&createdTo=2026-03-04T00:00:00%2B08:00")).ShouldBe([numbers[2], numbers[1]]);
         (await Query("createdFrom=2026-03-04T00:00:00+08:00")).ShouldBe([numbers[4], numbers[3]]);
 
