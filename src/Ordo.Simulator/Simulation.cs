@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ordo.Core.Channels;
 using Ordo.Core.Orders;
@@ -139,6 +141,71 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"connecting {code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
             log($"shop {code}: fake {platform.Name()} API at {host.BaseUrl}");
         }
+        await StockUpAsync(ct);
+    }
+
+    /// <summary>Units the simulation receives for a SKU at the start and whenever its ATP falls below <see cref="ReorderLevel"/>.</summary>
+    public const int ReceiptUnits = 2000;
+    public const int ReorderLevel = 500;
+    private string? _warehouse;
+
+    /// <summary>
+    /// When the merchant keeps stock in Ordo (a warehouse exists), the simulated SKUs get opening stock (booked once,
+    /// by its reference, however often the simulation starts) and are sold on every fake shop, so that their stock is
+    /// pushed to the platforms: the live-stream channels on fixed shares, the rest from the shared pool, and only the
+    /// core channels once ATP is low. Without a warehouse the SKUs hold no stock and none of this applies.
+    /// </summary>
+    private async Task StockUpAsync(CancellationToken ct)
+    {
+        var warehouses = await ordo.GetFromJsonAsync<JsonElement>("/api/v1/warehouses", ct);
+        var list = warehouses.ValueKind == JsonValueKind.Array ? warehouses : warehouses.GetProperty("items");
+        if (list.GetArrayLength() == 0) return;
+        _warehouse = list[0].GetProperty("code").GetString();
+        for (var i = 0; i < Skus.Length; i++)
+        {
+            await ReceiveAsync(Skus[i], "simulation-opening-stock", ct);
+            var item = (880_001 + i).ToString(CultureInfo.InvariantCulture);
+            var channels = new List<Dictionary<string, object?>>();
+            foreach (var (platform, code, host) in _shops)
+            {
+                // Shopify and WooCommerce list the product itself here; the others a SKU of an item. Each fake
+                // platform knows the listing before Ordo pushes to it (Kuaishou reads the stock it shows first).
+                var sku = platform is Platform.Shopify or Platform.Woocommerce ? null : (990_001 + i).ToString(CultureInfo.InvariantCulture);
+                host.Shop.Stock.TryAdd(FakeShop.StockKey(item, sku), 0);
+                channels.Add(new()
+                {
+                    ["shop"] = code,
+                    ["core"] = platform is Platform.Taobao or Platform.Jd or Platform.Shopify,
+                    ["sharePercent"] = platform switch { Platform.Douyin => 20m, Platform.Kuaishou => 10m, _ => null },
+                    ["platformItemId"] = item,
+                    ["platformSkuId"] = sku,
+                    ["platformLocationId"] = platform == Platform.Shopify ? "655441491" : null,
+                });
+            }
+            using var response = await ordo.PutAsJsonAsync($"/api/v1/skus/{Skus[i]}/channels", new { lowStockThreshold = ReorderLevel / 5, channels }, ct);
+            if (!response.IsSuccessStatusCode) log($"listing {Skus[i]} on the shops answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        log($"stock: {string.Join(", ", Skus)} received into {_warehouse} and listed on every shop");
+    }
+
+    /// <summary>Receives more of every simulated SKU whose ATP fell below the reorder level (the merchant restocking).</summary>
+    private async Task ReplenishAsync(CancellationToken ct)
+    {
+        if (_warehouse is null) return;
+        foreach (var sku in Skus)
+        {
+            var stock = await ordo.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}", ct);
+            if (stock.GetProperty("atp").GetInt32() >= ReorderLevel) continue;
+            await ReceiveAsync(sku, $"simulation-restock-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}", ct);
+            log($"stock: {sku} restocked with {ReceiptUnits} units");
+        }
+    }
+
+    private async Task ReceiveAsync(string sku, string reference, CancellationToken ct)
+    {
+        using var response = await ordo.PostAsJsonAsync("/api/v1/inventory/receipts",
+            new { sku, warehouse = _warehouse, quantity = ReceiptUnits, reference, reason = "simulated supplier delivery" }, ct);
+        if (!response.IsSuccessStatusCode) log($"receiving {sku} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
 
     /// <summary>Runs the traffic for the configured duration, or until <paramref name="ct"/> is cancelled when there is none.</summary>
@@ -160,6 +227,7 @@ public sealed class Simulation(HttpClient ordo, SimulationOptions options, Actio
                 cycleStart += cycle;
                 outageDone = false;
                 Forget(placed, now - OpenEndedMemory);
+                await ReplenishAsync(ct);
             }
             if (outage is { } current && now >= current.Until)
             {
