@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using Ordo.Data;
 
@@ -43,17 +42,8 @@ public sealed class FlashSaleBenchmark(FlashSaleOptions options)
         var serverDll = await helper.ServerDllAsync(root, ct);
         var machine = await MachineInfo.CollectAsync(root, ct);
         Console.WriteLine($"Ordo {(options.ManySkus ? "many-SKUs" : "flash-sale")} benchmark: {machine.Summary}");
-        var apiKey = "ordo_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 32);
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(options.Concurrency, SetupConcurrency) + 16,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        { Timeout = TimeSpan.FromSeconds(300) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var apiKey = BenchHttp.NewApiKey();
+        using var http = BenchHttp.Create(apiKey, Math.Max(options.Concurrency, SetupConcurrency) + 16, TimeSpan.FromSeconds(300));
 
         var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
             ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), options.Instances, serverDll, apiKey, http, ct)

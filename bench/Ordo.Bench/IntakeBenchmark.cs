@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace Ordo.Bench;
@@ -36,18 +35,8 @@ public sealed class IntakeBenchmark(IntakeOptions options)
         Console.WriteLine($"Ordo intake benchmark: {machine.Summary}");
         Console.WriteLine($"Server: {serverDll}");
 
-        var apiKey = "ordo_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 32);
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 1024,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        { Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var apiKey = BenchHttp.NewApiKey();
+        using var http = BenchHttp.Create(apiKey, 1024, TimeSpan.FromMinutes(5));
 
         var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
             ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), p.Cluster is null ? null : p.Cluster.CpuSeconds, serverDll, apiKey, http, ct)

@@ -55,18 +55,8 @@ public sealed class SyncLatencyBenchmark(SyncLatencyOptions options)
         Console.WriteLine($"Ordo sync-latency benchmark: {machine.Summary}");
         Console.WriteLine($"Server: {serverDll}");
 
-        var apiKey = "ordo_" + RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 32);
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = MaxInFlight + 16,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        { Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var apiKey = BenchHttp.NewApiKey();
+        using var http = BenchHttp.Create(apiKey, MaxInFlight + 16, TimeSpan.FromSeconds(60));
 
         var runs = await PostgresCluster.ForEachDatabaseAsync(options.Sqlite, options.Postgres, options.PostgresConnection, pg => pg is { } p
             ? RunDatabaseAsync("PostgreSQL", "postgres", (p.Connection, p.Description), serverDll, apiKey, http, ct)
