@@ -32,7 +32,7 @@ public static class Outbox
         var jobs = new List<NewJob>();
         // Stock follows the order: each order whose lifecycle moved gets one stock job (reserve, confirm, release,
         // ship, restock), in the same transaction, once the merchant keeps stock in Ordo (a warehouse exists).
-        // Putting an order on hold changes nothing for its stock (and a shortage hold is written by the stock job).
+        // Putting an order on hold changes nothing for its stock (and a shortage hold is written where stock is decided).
         if (await s.Database.InventoryActiveAsync(s))
             foreach (var (orderId, orderNo) in events.Where(e => (e.Event.Event.Type == OrderEventTypes.Created && !arrivalStockDecided)
                              || (e.Event.Event.Type == OrderEventTypes.StatusChanged && e.Event.Event.To != OrderStatus.OnHold))

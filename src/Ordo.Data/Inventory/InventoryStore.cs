@@ -188,9 +188,11 @@ public static class InventoryStore
     {
         var details = await FindSkuAsync(s, sku);
         if (details is null) return null;
-        var components = new List<(BundleComponent, IReadOnlyList<StockBalance>)>();
-        foreach (var c in details.Components) components.Add((c, await BalancesOfSkuAsync(s, c.Sku)));
-        return (details, details.Components.Count == 0 ? await BalancesOfSkuAsync(s, sku) : [], components);
+        if (details.Components.Count == 0) return (details, await BalancesOfSkuAsync(s, sku), []);
+        // Every component's balances in one read.
+        var balances = (await BalancesOfSkusAsync(s, details.Components.Select(c => c.Sku).Distinct(StringComparer.Ordinal).ToList()))
+            .ToLookup(b => b.Sku, StringComparer.Ordinal);
+        return (details, [], details.Components.Select(c => (c, (IReadOnlyList<StockBalance>)balances[c.Sku].ToList())).ToList());
     }
 
     /// <summary>A SKU's ATP now (a bundle's from its components); 0 for an unknown SKU.</summary>
@@ -198,9 +200,7 @@ public static class InventoryStore
         await StockOfAsync(s, sku) is { } stock ? stock.Components.Count == 0 ? SkuAtp.Of(stock.Own) : SkuAtp.OfBundle(stock.Components) : 0;
 
     /// <summary>The balances of one SKU in every warehouse (no lock), with the safety settings in force.</summary>
-    public static Task<List<StockBalance>> BalancesOfSkuAsync(DbSession s, string sku) =>
-        s.QueryAsync($"SELECT {BalanceColumns} FROM stock_balances b LEFT JOIN skus k ON k.code = b.sku WHERE b.sku = @s ORDER BY b.warehouse",
-            MapBalance, ("s", sku));
+    public static Task<List<StockBalance>> BalancesOfSkuAsync(DbSession s, string sku) => BalancesOfSkusAsync(s, [sku]);
 
     /// <summary>The balances of <paramref name="skus"/> in every warehouse (no lock), with the safety settings in force.</summary>
     public static async Task<List<StockBalance>> BalancesOfSkusAsync(DbSession s, IReadOnlyCollection<string> skus)

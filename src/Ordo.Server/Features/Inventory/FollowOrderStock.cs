@@ -10,8 +10,9 @@ using Ordo.Server.Jobs;
 namespace Ordo.Server.Features.Inventory;
 
 /// <summary>
-/// The stock job: brings an order's reservations in line with its status, queued with every lifecycle change of the
-/// order (see <c>Outbox</c>) and again when an unpaid reservation is due to expire. It works from the order's current
+/// The stock job: brings an order's reservations in line with its status, queued with every status change of the
+/// order (see <c>Outbox</c>; an order taken in by intake is decided there, see <see cref="StockDecisions"/>) and again
+/// when an unpaid reservation is due to expire. It works from the order's current
 /// state rather than from the event, so running it twice, late or out of turn changes nothing twice:
 /// an open order without reservations reserves (or is held for the shortage); a paid one confirms; a cancelled or
 /// refunded one releases; a shipped one takes the units off on hand; a refund after shipment restocks; an unpaid order
