@@ -41,6 +41,7 @@ builder.Services.AddSingleton(sp => new OrderNumberAllocator(
 builder.Services.AddSingleton<OrderIntake>();
 builder.Services.AddSingleton<Ordo.Server.Features.Inventory.StockDecisions>();
 builder.Services.AddSingleton<SecretBox>();
+builder.Services.AddSingleton<AuditTrail>();
 builder.Services.AddChannels();
 builder.Services.AddSingleton<OrdoMetrics>();
 builder.Services.AddSingleton<DemoData>();

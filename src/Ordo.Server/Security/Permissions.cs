@@ -1,3 +1,5 @@
+using Ordo.Core.Privacy;
+
 namespace Ordo.Server.Security;
 
 /// <summary>What an API caller may do. Endpoints require a permission; roles grant sets of permissions.</summary>
@@ -13,9 +15,43 @@ public static class Permissions
     public const string InventoryRead = "inventory:read";
     /// <summary>Receipts, adjustments, transfers, counts, warehouses and SKU stock settings.</summary>
     public const string InventoryWrite = "inventory:write";
+    /// <summary>Add users, change their roles, reset their passwords.</summary>
+    public const string UsersManage = "users:manage";
+    /// <summary>Read the audit log and the monthly access report.</summary>
+    public const string AuditRead = "audit:read";
+    /// <summary>Export orders to a file (with a fresh second-factor check, within the role's row limit).</summary>
+    public const string OrdersExport = "orders:export";
+    /// <summary>Every personal field in full, ID-card numbers included. Each such view is audited.</summary>
+    public const string PersonalDataFull = "pii:full";
+    /// <summary>What a shipping label needs: the receiver's name, phone and full address (not the ID card).</summary>
+    public const string PersonalDataLabel = "pii:label";
+    /// <summary>The full address and name (invoices, reconciliation), with the phone masked and never the ID card.</summary>
+    public const string PersonalDataAddress = "pii:address";
 
     public static IReadOnlyList<string> All { get; } =
-        [OrdersRead, OrdersWrite, OrdersAct, CatalogueWrite, InboxManage, WebhooksManage, KeysManage, InventoryRead, InventoryWrite];
+        [OrdersRead, OrdersWrite, OrdersAct, CatalogueWrite, InboxManage, WebhooksManage, KeysManage, InventoryRead, InventoryWrite,
+         UsersManage, AuditRead, OrdersExport, PersonalDataFull, PersonalDataLabel, PersonalDataAddress];
+
+    /// <summary>What each personal-data permission opens; a viewer without any of them sees <see cref="PersonalDataAccess.MaskedOnly"/>.</summary>
+    public static PersonalDataAccess PersonalDataAccessOf(IEnumerable<string> permissions)
+    {
+        var access = PersonalDataAccess.MaskedOnly;
+        foreach (var p in permissions)
+        {
+            access = p switch
+            {
+                PersonalDataFull => access.Union(PersonalDataAccess.Everything),
+                PersonalDataLabel => access.Union(new(FieldAccess.Full, FieldAccess.Full, FieldAccess.Full, FieldAccess.Hidden)),
+                PersonalDataAddress => access.Union(new(FieldAccess.Full, FieldAccess.Masked, FieldAccess.Full, FieldAccess.Hidden)),
+                _ => access,
+            };
+        }
+        // A role that opens the address but must never see ID cards (finance, warehouse) hides them even masked,
+        // unless another role grants them in full.
+        if (access.IdCard != FieldAccess.Full && permissions.Any(p => p is PersonalDataLabel or PersonalDataAddress))
+            access = access with { IdCard = FieldAccess.Hidden };
+        return access;
+    }
 }
 
 public static class Roles
@@ -32,16 +68,20 @@ public static class Roles
     {
         [Admin] = [.. Permissions.All],
         [Operations] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.OrdersAct, Permissions.CatalogueWrite, Permissions.InboxManage, Permissions.WebhooksManage,
-            Permissions.InventoryRead, Permissions.InventoryWrite],
-        [CustomerService] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead],
-        [Warehouse] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead, Permissions.InventoryWrite],
-        [Finance] = [Permissions.OrdersRead, Permissions.InventoryRead],
+            Permissions.InventoryRead, Permissions.InventoryWrite, Permissions.OrdersExport],
+        [CustomerService] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead, Permissions.OrdersExport],
+        [Warehouse] = [Permissions.OrdersRead, Permissions.OrdersAct, Permissions.InventoryRead, Permissions.InventoryWrite, Permissions.PersonalDataLabel],
+        [Finance] = [Permissions.OrdersRead, Permissions.InventoryRead, Permissions.OrdersExport, Permissions.PersonalDataAddress],
         [Integration] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.InventoryRead, Permissions.InventoryWrite],
     };
 
     public static IReadOnlyCollection<string> All => Grants.Keys;
 
     public static bool Exists(string role) => Grants.ContainsKey(role);
+
+    /// <summary>Every permission the roles grant together.</summary>
+    public static IReadOnlySet<string> PermissionsOf(IEnumerable<string> roles) =>
+        roles.SelectMany(r => Grants.TryGetValue(r, out var p) ? p : []).ToHashSet(StringComparer.Ordinal);
 
     public static bool Grant(IEnumerable<string> roles, string permission) =>
         roles.Any(r => Grants.TryGetValue(r, out var p) && p.Contains(permission));
