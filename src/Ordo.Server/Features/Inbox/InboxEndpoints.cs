@@ -48,7 +48,7 @@ public static class InboxEndpoints
                 : Problems.NotFound($"no inbox item {id}"))
         .RequireAuthorization(Permissions.InboxManage).WithName("GetInboxItem");
 
-        api.MapPost("/inbox/{id:long}/replay", async (long id, HttpContext http, OrdoDatabase db, OrderIntake intake, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/inbox/{id:long}/replay", async (long id, HttpContext http, OrdoDatabase db, OrderIntake intake, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct, optional: true);
             if (problem is not null) return problem;
@@ -80,7 +80,7 @@ public static class InboxEndpoints
                     $"replayed as {results.Count} inbox items"), ct);
                 return Results.Json(SubmitOrderBatch.Response(results), ApiJson.Options);
             }
-            return SubmitOrder.ToHttp(await intake.ReplayAsync(item, corrected, actor, ct));
+            return await SubmitOrder.ToHttpAsync(await intake.ReplayAsync(item, corrected, actor, ct), http, audit);
         })
         .RequireAuthorization(Permissions.InboxManage).WithName("ReplayInboxItem").WithSummary("Process a rejected inbox item again.");
     }
