@@ -84,7 +84,7 @@ public static class CanonicalOrderParser
                 r.OptionalString(rc, "name", 256, p), r.OptionalString(rc, "phone", 256, p), r.OptionalString(rc, "province", 64, p),
                 r.OptionalString(rc, "city", 64, p), r.OptionalString(rc, "district", 64, p), r.OptionalString(rc, "street", 64, p),
                 r.OptionalString(rc, "address", 1024, p), r.OptionalString(rc, "postalCode", 16, p))
-            { IdCard = r.OptionalString(rc, "idCard", 18, p)?.ToUpperInvariant() };
+            { IdCard = r.OptionalString(rc, "idCard", 64, p)?.ToUpperInvariant() };
             if (receiver.IdCard is { } idCard && !IdCards.IsWellFormed(idCard))
                 r.Error(p + "idCard", "must be an ID-card number of 18 characters (or the old 15): digits, the last of 18 may be X",
                     Privacy.PersonalDataMasks.IdCard(idCard));   // rejected payloads' reasons are stored in clear: never the number itself
