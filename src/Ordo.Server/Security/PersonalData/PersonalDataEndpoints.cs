@@ -14,6 +14,7 @@ public static class PersonalDataFeature
     public static IServiceCollection AddPersonalData(this IServiceCollection services)
     {
         services.AddSingleton<PersonalDataMetrics>();
+        services.AddExceptionHandler<PersonalDataExceptionHandler>();
         services.AddSingleton<IJobHandler, PersonalDataRotation>();
         services.AddSingleton<PersonalDataRotationStarter>();
         services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRotationStarter>());
