@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Security.Cryptography;
 using Ordo.Data.Privacy;
 using Org.BouncyCastle.Crypto.Engines;
@@ -95,5 +96,53 @@ public sealed class PersonalDataKeyRingTests
     {
         Should.Throw<ArgumentException>(() => Ring("k1", new PersonalDataKey("k1", PersonalDataAlgorithm.Sm4Gcm, new byte[32])));
         Should.Throw<ArgumentException>(() => Ring("k9", Aes("k1")));
+    }
+}
+
+/// <summary>Keys from configuration or from the key file made on first start.</summary>
+public sealed class PersonalDataKeysTests
+{
+    private static Microsoft.Extensions.Configuration.IConfiguration Config(params (string Key, string Value)[] settings) =>
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
+    [Theory]
+    [InlineData(null, "pd1:aes:k1:")]
+    [InlineData("sm4-gcm", "pd1:sm4:k1:")]
+    public void Without_configured_keys_a_key_file_is_made_once_owner_only_and_read_again(string? algorithm, string header)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ordo-pd-keys-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new Ordo.Server.Configuration.OrdoOptions { DataDirectory = dir };
+            var config = algorithm is null ? Config() : Config(("Ordo:PersonalData:Algorithm", algorithm));
+            var (ring, created) = Ordo.Server.Security.PersonalData.PersonalDataKeys.Load(config, options);
+            created.ShouldBe(Path.GetFullPath(Path.Combine(dir, "personal-data.keys")));
+            if (!OperatingSystem.IsWindows())
+                File.GetUnixFileMode(created!).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var sealedText = ring.Encrypt("13800138000")!;
+            sealedText.ShouldStartWith(header);
+
+            var (again, createdAgain) = Ordo.Server.Security.PersonalData.PersonalDataKeys.Load(config, options);
+            createdAgain.ShouldBeNull();
+            again.Decrypt(sealedText).ShouldBe("13800138000");
+            again.PhoneIndex("13800138000").ShouldBe(ring.PhoneIndex("13800138000"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void Unusable_configured_keys_stop_the_start_naming_the_setting()
+    {
+        var options = new Ordo.Server.Configuration.OrdoOptions { DataDirectory = Path.GetTempPath() };
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        Should.Throw<InvalidOperationException>(() => Ordo.Server.Security.PersonalData.PersonalDataKeys.Load(
+            Config(("Ordo:PersonalData:Keys:k1:Key", key)), options)).Message.ShouldContain("IndexKey");
+        Should.Throw<InvalidOperationException>(() => Ordo.Server.Security.PersonalData.PersonalDataKeys.Load(
+            Config(("Ordo:PersonalData:Keys:k1:Key", key), ("Ordo:PersonalData:Keys:k1:Algorithm", "sm4-gcm"), ("Ordo:PersonalData:IndexKey", key)), options))
+            .Message.ShouldContain("16 random bytes");
+        Should.Throw<InvalidOperationException>(() => Ordo.Server.Security.PersonalData.PersonalDataKeys.Load(
+            Config(("Ordo:PersonalData:Keys:k1:Key", key), ("Ordo:PersonalData:Keys:k2:Key", key), ("Ordo:PersonalData:IndexKey", key)), options))
+            .Message.ShouldContain("ActiveKey");
     }
 }
