@@ -36,6 +36,8 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
     [BindProperty(SupportsGet = true)] public string? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? After { get; set; }
+    /// <summary>Rows per page, 1 to 200 (default <see cref="PageSize"/>).</summary>
+    [BindProperty(SupportsGet = true)] public int? Limit { get; set; }
 
     public IReadOnlyList<OrderState> Orders { get; private set; } = [];
     public string? NextCursor { get; private set; }
@@ -134,7 +136,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
         if (!string.IsNullOrEmpty(To) && to is null) { problem = text["Filter_Invalid", To]; return false; }
         if (!Cursor.TryDecode(After, out var after)) { problem = text["Filter_Invalid", "after"]; return false; }
         query = new OrderQuery(status, platform, string.IsNullOrWhiteSpace(Shop) ? null : Shop.Trim(), from, to?.AddDays(1),
-            string.IsNullOrWhiteSpace(Q) ? null : Q.Trim(), after, PageSize);
+            string.IsNullOrWhiteSpace(Q) ? null : Q.Trim(), after, Math.Clamp(Limit ?? PageSize, 1, 200));
         return true;
     }
 
@@ -152,7 +154,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
     {
         var pairs = new Dictionary<string, string?>
         {
-            ["status"] = Status, ["platform"] = Platform, ["shop"] = Shop, ["from"] = From, ["to"] = To, ["q"] = Q, ["after"] = after,
+            ["status"] = Status, ["platform"] = Platform, ["shop"] = Shop, ["from"] = From, ["to"] = To, ["q"] = Q, ["limit"] = Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["after"] = after,
         };
         var url = QueryHelpers.AddQueryString("", pairs.Where(p => !string.IsNullOrWhiteSpace(p.Value)));
         return url.TrimStart('?');
