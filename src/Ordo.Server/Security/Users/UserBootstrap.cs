@@ -63,8 +63,12 @@ public sealed partial class UserBootstrap(
             await WriteOwnerOnlyAsync(file, $"{email}{Environment.NewLine}{generated}{Environment.NewLine}", ct);
             LogAdminGenerated(signIn, email, generated, file);
         }
-        if (options.Value.SeedsDemoData(database.Provider)) await AddDemoUsersAsync(users, signIn, ct);
+        if (options.Value.SeedsDemoData(database.Provider) && await HoldsDemoDataAsync(ct)) await AddDemoUsersAsync(users, signIn, ct);
     }
+
+    // Demo mode is on by default on SQLite: a database that was not seeded with the demo (a real shop's) gets no demo users.
+    private Task<bool> HoldsDemoDataAsync(CancellationToken ct) =>
+        database.ReadAsync(async s => await s.ScalarAsync<long>("SELECT COUNT(*) FROM shops WHERE code = @c", ("c", Ordo.Server.Demo.DemoData.ShopCodes.First())) > 0, ct);
 
     private async Task AddDemoUsersAsync(UserManager<OrdoUser> users, string signIn, CancellationToken ct)
     {
