@@ -20,7 +20,8 @@ public static class UsersSetup
     public const string PolicyScheme = "Ordo";
     public const string LoginPath = "/login";
     public const string LogoutPath = "/logout";
-    public const string ForbiddenPath = "/forbidden";
+    /// <summary>The console's error page for 403 (Console/Pages/Error).</summary>
+    public const string ForbiddenPath = "/error/403";
     public const string CookieName = "ordo_session";
     public const int MinPasswordLength = 10;
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
@@ -115,9 +116,13 @@ public static class UsersSetup
             ? Problems.Write(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"send an API key in the {ApiKeyAuthenticationHandler.Header} header", field: ApiKeyAuthenticationHandler.Header)
             : Redirect(ctx);
-        o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.Request)
-            ? Problems.Write(ctx.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "your roles do not allow this request")
-            : Redirect(ctx);
+        // The console's 403 page is rendered in place (status-code pages re-execute /error/403), with no redirect.
+        o.Events.OnRedirectToAccessDenied = ctx =>
+        {
+            if (IsApi(ctx.Request)) return Problems.Write(ctx.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "your roles do not allow this request");
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
     }
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
