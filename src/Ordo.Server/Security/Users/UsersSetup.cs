@@ -186,9 +186,18 @@ public sealed class OrdoSignInManager(
 /// </summary>
 public sealed class DatabaseKeyRepository(OrdoDatabase database, SecretBox box, TimeProvider clock) : Microsoft.AspNetCore.DataProtection.Repositories.IXmlRepository
 {
-    public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements() =>
-        [.. database.ReadAsync(Ordo.Data.Security.DataProtectionKeyStore.ListAsync).GetAwaiter().GetResult()
-            .Select(sealedXml => System.Xml.Linq.XElement.Parse(box.Open(sealedXml)!))];
+    // A key sealed with another secrets key (an instance without the shared Ordo:Secrets:Key) cannot be opened here: it
+    // is left out, so this instance makes its own key instead of failing every sign-in.
+    public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements()
+    {
+        var elements = new List<System.Xml.Linq.XElement>();
+        foreach (var sealedXml in database.ReadAsync(Ordo.Data.Security.DataProtectionKeyStore.ListAsync).GetAwaiter().GetResult())
+        {
+            try { elements.Add(System.Xml.Linq.XElement.Parse(box.Open(sealedXml)!)); }
+            catch (System.Security.Cryptography.CryptographicException) { }
+        }
+        return elements;
+    }
 
     public void StoreElement(System.Xml.Linq.XElement element, string friendlyName) =>
         database.WriteAsync(s => Ordo.Data.Security.DataProtectionKeyStore.AddAsync(
