@@ -70,7 +70,7 @@ builder.Services.AddOrdoConsole();
 var app = builder.Build();
 
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
-await app.BootstrapUsersAsync();
+await app.StartUsersAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

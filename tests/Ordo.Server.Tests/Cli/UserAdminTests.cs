@@ -43,7 +43,7 @@ public abstract class UserAdminTests(OrdoHost host) : CatalogueTestBase(host)
         var lines = _out.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         lines[0].ShouldStartWith("EMAIL");
         var row = lines.Single(l => l.StartsWith(made + " ", StringComparison.Ordinal));
-        row.ShouldContain("operations,finance");
+        row.ShouldContain("finance,operations");
         row.ShouldContain("must change password");
         row.ShouldEndWith("王五");
         _error.ToString().ShouldBeEmpty();

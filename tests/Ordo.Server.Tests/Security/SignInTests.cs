@@ -157,8 +157,9 @@ public abstract partial class SignInTests(UsersHost host)
         var email = await AddUserAsync(NewEmail("cs"), "customer service pw", "customer-service");
         var browser = await SignIn.SignedInAsync(Host, email, "customer service pw");
         var page = await browser.GetAsync("/users");
-        page.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await page.Content.ReadAsStringAsync()).ShouldContain("data-status=\"403\"");
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        page.Headers.Location!.OriginalString.ShouldContain("/error/403?returnUrl=%2Fusers");
+        (await browser.GetHtmlAsync(page.Headers.Location.OriginalString, HttpStatusCode.Forbidden)).ShouldContain("data-status=\"403\"");
         var api = await browser.GetAsync("/api/v1/users");
         api.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         api.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");

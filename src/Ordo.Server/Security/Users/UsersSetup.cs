@@ -28,8 +28,6 @@ public static class UsersSetup
 
     public static WebApplicationBuilder AddOrdoUsers(this WebApplicationBuilder builder)
     {
-        // Configured role grants are checked here, so that a typo stops the start with a clear message.
-        Roles.UseGrants(RoleGrants.Read(builder.Configuration));
         var services = builder.Services;
 
         services.AddAuthentication(PolicyScheme)
@@ -90,9 +88,16 @@ public static class UsersSetup
         return builder;
     }
 
-    /// <summary>Creates the first admin (and the demo users) when there is no user yet; call before serving.</summary>
-    public static Task BootstrapUsersAsync(this WebApplication app) =>
-        app.Services.GetRequiredService<UserBootstrap>().RunAsync(app.Lifetime.ApplicationStopping);
+    /// <summary>
+    /// Before serving: puts the configured role grants in effect (a typo stops the start with a message naming it), then
+    /// creates the first admin (and the demo users) when there is no user yet. The grants are read from the built
+    /// application's configuration, which holds every source (test hosts add theirs after Program's first lines).
+    /// </summary>
+    public static Task StartUsersAsync(this WebApplication app)
+    {
+        Roles.UseGrants(RoleGrants.Read(app.Configuration));
+        return app.Services.GetRequiredService<UserBootstrap>().RunAsync(app.Lifetime.ApplicationStopping);
+    }
 
     private static void Harden(CookieAuthenticationOptions o, string name)
     {
@@ -116,13 +121,10 @@ public static class UsersSetup
             ? Problems.Write(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"send an API key in the {ApiKeyAuthenticationHandler.Header} header", field: ApiKeyAuthenticationHandler.Header)
             : Redirect(ctx);
-        // The console's 403 page is rendered in place (status-code pages re-execute /error/403), with no redirect.
-        o.Events.OnRedirectToAccessDenied = ctx =>
-        {
-            if (IsApi(ctx.Request)) return Problems.Write(ctx.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "your roles do not allow this request");
-            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Task.CompletedTask;
-        };
+        // The console's 403 page (/error/403) by a redirect: authorization runs before the console's status-code pages.
+        o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.Request)
+            ? Problems.Write(ctx.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "your roles do not allow this request")
+            : Redirect(ctx);
     }
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
@@ -219,8 +221,9 @@ public static class RoleGrants
         {
             var role = Roles.All.FirstOrDefault(r => string.Equals(r, child.Key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidOperationException($"{Section}:{child.Key}: unknown role '{child.Key}'; roles are: {string.Join(", ", Roles.All)}");
-            var names = child.Value is { } list
-                ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            // Some configuration sources give a list's parent key an empty value: the list is in the children then.
+            var names = !string.IsNullOrWhiteSpace(child.Value) ? child.Value
+                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : child.GetChildren().Select(c => c.Value?.Trim() ?? "").Where(v => v.Length > 0).ToArray();
             if (names.FirstOrDefault(p => !Permissions.All.Contains(p, StringComparer.Ordinal)) is { } unknown)
                 throw new InvalidOperationException(
