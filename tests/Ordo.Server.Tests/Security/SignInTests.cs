@@ -50,9 +50,11 @@ public abstract partial class SignInTests(UsersHost host)
         (await browser.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/v1/users"))!["items"]!.AsArray().ShouldNotBeEmpty();
         (await AuditAsync("login", $"user:{UsersHost.AdminEmail}")).ShouldContain(e => e.Outcome == "ok");
 
-        // Sign-out ends the session.
+        // Sign-out (the user menu's form, with its own antiforgery token) ends the session.
         var account = await browser.GetHtmlAsync("/account");
-        (await browser.PostFormAsync("/logout", ConsolePages.TokenOf(account))).Headers.Location!.OriginalString.ShouldStartWith("/login");
+        var logoutForm = LogoutFormPattern().Match(account).Value;
+        logoutForm.ShouldContain("__RequestVerificationToken");
+        (await browser.PostFormAsync("/logout", ConsolePages.TokenOf(logoutForm))).Headers.Location!.OriginalString.ShouldStartWith("/login");
         var after = await browser.GetAsync("/users");
         after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await AuditAsync("logout", $"user:{UsersHost.AdminEmail}")).ShouldNotBeEmpty();
@@ -176,6 +178,9 @@ public abstract partial class SignInTests(UsersHost host)
         var response = await SignIn.PostLoginAsync(SignIn.Browser(Host), email, "soon disabled pw");
         SignIn.ErrorReason(await response.Content.ReadAsStringAsync()).ShouldBe("disabled");
     }
+
+    [GeneratedRegex("<form method=\"post\" action=\"/logout\"[^>]*>.*?</form>", RegexOptions.Singleline)]
+    private static partial Regex LogoutFormPattern();
 
     [GeneratedRegex("data-test=\"totp-key\">([a-z0-9 ]+)<")]
     private static partial Regex KeyPattern();
