@@ -171,6 +171,24 @@ public abstract partial class SignInTests(UsersHost host)
     }
 
     [Fact]
+    public async Task Api_changes_made_with_the_cookie_need_the_antiforgery_header()
+    {
+        var browser = await SignIn.SignedInAsync(Host, UsersHost.AdminEmail, UsersHost.AdminPassword);
+        var body = new { email = NewEmail("csrf"), password = "a good password", roles = new[] { "finance" } };
+        var refused = await browser.PostAsJsonAsync("/api/v1/users", body);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await refused.ReadObjectAsync())["field"]!.GetValue<string>().ShouldBe("RequestVerificationToken");
+        (await Host.GetJsonAsync($"/api/v1/users/{body.email}").ContinueWith(t => t.IsFaulted)).ShouldBeTrue("nothing was added");
+
+        var page = await browser.GetHtmlAsync("/users");
+        var token = System.Net.WebUtility.HtmlDecode(Regex.Match(page, "name=\"ordo-antiforgery\" content=\"([^\"]+)\"").Groups[1].Value);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users") { Content = JsonContent.Create(body) };
+        request.Headers.Add("RequestVerificationToken", token);
+        (await browser.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_disabled_user_cannot_sign_in()
     {
         var email = await AddUserAsync(NewEmail("gone"), "soon disabled pw", "warehouse");

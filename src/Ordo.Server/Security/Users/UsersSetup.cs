@@ -156,8 +156,13 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
     }
 }
 
-/// <summary>Every request refused for a missing permission (403), on the API and the console, goes to the audit log.</summary>
-public sealed class AuditedAuthorizationResults(AuditTrail audit) : IAuthorizationMiddlewareResultHandler
+/// <summary>
+/// Every request refused for a missing permission (403), on the API and the console, goes to the audit log. And an API
+/// call that changes something on the strength of the sign-in cookie (not an API key) must carry the antiforgery token
+/// in the <c>RequestVerificationToken</c> header, as the console's own requests do: the cookie alone could be sent by
+/// a page of another site on the same domain.
+/// </summary>
+public sealed class AuditedAuthorizationResults(AuditTrail audit, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -169,8 +174,22 @@ public sealed class AuditedAuthorizationResults(AuditTrail audit) : IAuthorizati
             await audit.RecordAsync(context, AuditTrail.Actions.Denied, AuditTrail.Outcomes.Denied, context.Request.Path.Value,
                 new { method = context.Request.Method, path = context.Request.Path.Value, permission = string.Join(",", required) });
         }
+        else if (result.Succeeded && IsCookieApiChange(context) && !await antiforgery.IsRequestValidAsync(context))
+        {
+            await audit.RecordAsync(context, AuditTrail.Actions.Denied, AuditTrail.Outcomes.Denied, context.Request.Path.Value,
+                new { method = context.Request.Method, path = context.Request.Path.Value, reason = "no antiforgery token" });
+            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+                "a change made with the sign-in cookie needs the antiforgery token in the RequestVerificationToken header (or use an API key)",
+                field: "RequestVerificationToken");
+            return;
+        }
         await _default.HandleAsync(next, context, policy, result);
     }
+
+    private static bool IsCookieApiChange(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api")
+        && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
+        && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var type } && type != ApiKeyAuthenticationHandler.SchemeName;
 }
 
 /// <summary>Refuses sign-in to disabled users (their sessions end at the next stamp check: disabling changes the stamp).</summary>

@@ -14,7 +14,7 @@ namespace Ordo.Server.Console.Pages.Account;
 /// the culture cookie; a user with a one-time password goes to the account page to change it; with TOTP on, to /login/2fa.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<OrdoUser> signIn, AuditTrail audit, IStringLocalizer<Resources.Account> text) : PageModel
+public sealed class LoginModel(SignInManager<OrdoUser> signIn, AuditTrail audit, TimeProvider clock, IStringLocalizer<Resources.Account> text) : PageModel
 {
     public string? Email { get; private set; }
     public string ReturnUrl { get; private set; } = "/";
@@ -51,8 +51,11 @@ public sealed class LoginModel(SignInManager<OrdoUser> signIn, AuditTrail audit,
             return RedirectToPage("/Account/TwoFactor", new { returnUrl = ReturnUrl });
         if (result.IsLockedOut)
         {
-            await audit.RecordAsync(actor, AuditTrail.Actions.Login, AuditTrail.Outcomes.Denied, user?.Email ?? Email, ip, new { reason = "locked out", until = user?.LockoutEnd });
-            return Fail("locked", text["SignIn_LockedOut", Math.Max(1, (int)Math.Ceiling(((user?.LockoutEnd ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow).TotalMinutes))]);
+            // Read again: this attempt may be the one that started the lockout.
+            var until = (await signIn.UserManager.FindByEmailAsync(Email))?.LockoutEnd;
+            await audit.RecordAsync(actor, AuditTrail.Actions.Login, AuditTrail.Outcomes.Denied, user?.Email ?? Email, ip, new { reason = "locked out", until });
+            var minutes = until is { } end ? (int)Math.Ceiling((end - clock.GetUtcNow()).TotalMinutes) : 15;
+            return Fail("locked", text["SignIn_LockedOut", Math.Max(1, minutes)]);
         }
         if (result.IsNotAllowed)
         {
