@@ -127,7 +127,8 @@ public static class UsersSetup
             : Redirect(ctx);
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    // The API and the console's live stream answer 401/403 themselves: a redirect means nothing to them.
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/console/live");
 
     // htmx follows redirects inside the page; HX-Redirect makes it load the sign-in page as a whole instead.
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> ctx)
