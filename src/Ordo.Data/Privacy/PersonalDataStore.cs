@@ -9,7 +9,7 @@ public static class PersonalDataStore
     /// <summary>Tables with a <c>pd_key</c> column, in the order the rotation job walks them.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["orders", "inbox", "push_attempts"];
 
-    /// <summary>Rows per table and key (a scan of the pd_key index on orders and inbox).</summary>
+    /// <summary>Rows per table and key (a scan of each table's pd_key index).</summary>
     public static async Task<List<KeyUsage>> UsageAsync(DbSession s)
     {
         var usage = new List<KeyUsage>();
