@@ -150,6 +150,7 @@ public sealed partial class PersonalDataRotationStarter(
         return Task.CompletedTask;
     }
 
+    // The host may dispose its services before or after stopping them (a test host stopped twice): both are idempotent.
     public void Dispose()
     {
         _watch?.Dispose();
