@@ -91,8 +91,8 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         return Page();
     }
 
-    public static PersonalDataAccess AccessOf(ClaimsPrincipal user) =>
-        Permissions.PersonalDataAccessOf(Roles.PermissionsOf(user.FindAll(ClaimTypes.Role).Select(c => c.Value)));
+    /// <summary>The same viewer access as the API's (one place decides what each role sees).</summary>
+    public static PersonalDataAccess AccessOf(ClaimsPrincipal user) => Ordo.Server.Security.PersonalData.ViewerAccess.Of(user);
 
     private static string[] FullFields(PersonalDataAccess a) =>
         new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
