@@ -1,0 +1,24 @@
+using Ordo.Server.Features.Audit;
+using Ordo.Server.Features.Exports;
+
+namespace Ordo.Server.Features;
+
+/// <summary>The audit log and access report, and order exports: their services and endpoints.</summary>
+public static class OpsSetup
+{
+    public static IServiceCollection AddOrdoOps(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
+        services.Configure<ExportOptions>(configuration.GetSection(ExportOptions.Section));
+        services.AddLocalization();
+        services.AddSingleton<AccessReports>();
+        services.AddSingleton<OrderExports>();
+        return services;
+    }
+
+    public static void MapOrdoOps(this RouteGroupBuilder api)
+    {
+        AuditEndpoints.Map(api);
+        ExportEndpoints.Map(api);
+    }
+}
