@@ -5,6 +5,7 @@ using Ordo.Data.Orders;
 using Ordo.Server;
 using Ordo.Server.Channels;
 using Ordo.Server.Configuration;
+using Ordo.Server.Console;
 using Ordo.Server.Demo;
 using Ordo.Server.Features;
 using Ordo.Server.Features.ApiKeys;
@@ -73,6 +74,7 @@ builder.Services.AddAuthorization(o =>
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
+builder.Services.AddOrdoConsole();
 
 var app = builder.Build();
 
@@ -82,6 +84,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapOrdoConsole();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapPrometheusMetrics("/metrics");
@@ -97,7 +100,7 @@ app.MapGet("/healthz", async (OrdoDatabase db, CancellationToken ct) =>
         return Results.Json(new { status = "unavailable", database = db.Provider.ToString().ToLowerInvariant(), error = ex.Message }, statusCode: 503);
     }
 }).ExcludeFromDescription();
-app.MapGet("/", () => Results.Json(new { name = "Ordo", api = "/api/v1", openapi = "/openapi/v1.json", health = "/healthz", metrics = "/metrics" }))
+app.MapGet("/api", () => Results.Json(new { name = "Ordo", api = "/api/v1", openapi = "/openapi/v1.json", health = "/healthz", metrics = "/metrics" }))
     .ExcludeFromDescription();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization();

@@ -87,9 +87,10 @@ public class OrdoHost : IAsyncLifetime
         (await Client.GetAsync("/healthz")).EnsureSuccessStatusCode();
     }
 
-    public HttpClient NewClient(string? apiKey)
+    /// <param name="followRedirects">False for tests that check a redirect itself (console forms).</param>
+    public HttpClient NewClient(string? apiKey, bool followRedirects = true)
     {
-        var client = _factory!.CreateClient();
+        var client = _factory!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects });
         if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }
