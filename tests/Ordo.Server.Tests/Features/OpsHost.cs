@@ -42,7 +42,7 @@ public class OpsHost(Db kind) : OrdoHost(kind)
     /// <summary>A client acting as a signed-in user with <paramref name="roles"/>.</summary>
     public HttpClient UserClient(string email, string roles, bool secondFactor = true, string? timeZone = null)
     {
-        var client = NewClient(null);
+        var client = NewClient(null, followRedirects: false);
         client.DefaultRequestHeaders.Add(TestUserHandler.Header, email);
         client.DefaultRequestHeaders.Add("X-Test-Roles", roles);
         if (!secondFactor) client.DefaultRequestHeaders.Add("X-Test-No-2fa", "1");

@@ -26,6 +26,7 @@ public sealed class EditModel(OrdoDatabase db, SecretBox secrets, ShopDirectory 
     public OpsPageHelpers.Outcome? Result { get; private set; }
 
     [BindProperty] public string? Platform { get; set; }
+    /// <summary>The new shop's code (form field <c>code</c>; the address's code is the route value, read with [FromRoute]).</summary>
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? AppKey { get; set; }
@@ -36,7 +37,7 @@ public sealed class EditModel(OrdoDatabase db, SecretBox secrets, ShopDirectory 
     [BindProperty] public bool PushEnabled { get; set; }
     [BindProperty] public string? PlatformShopId { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string code, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync([FromRoute] string code, CancellationToken ct)
     {
         if (code == NewCode) return Page();
         Shop = await db.ReadAsync(s => CatalogueStore.FindShopAsync(s, code), ct);
@@ -45,7 +46,7 @@ public sealed class EditModel(OrdoDatabase db, SecretBox secrets, ShopDirectory 
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string code, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync([FromRoute] string code, CancellationToken ct)
     {
         var connection = new Dictionary<string, object?>
         {
