@@ -148,7 +148,9 @@ public abstract class OpsPagesTests(OpsHost host) : CatalogueTestBase(host)
         var page = await Admin.GetHtmlAsync($"/inbox/{id}");
         page.ShouldContain("data-test=\"inbox-error-field\">shopCode<");
         page.ShouldContain("data-test=\"replay-payload\"");
-        page.ShouldContain("13800138000");   // an admin has pii:full
+        page.ShouldContain("13800138000");   // an admin has pii:full, and that view is audited
+        await using (var db = await Host.Database.OpenMigratedAsync())
+            (await db.ReadAsync(s => AuditStore.QueryAsync(s, new AuditQuery(Action: "pii.view")))).ShouldContain(e => e.Target == $"inbox:{id}");
 
         // Replaying it unchanged fails the same way; with the shop corrected in the payload it is accepted.
         var token = ConsolePages.TokenOf(page);
@@ -168,7 +170,9 @@ public abstract class OpsPagesTests(OpsHost host) : CatalogueTestBase(host)
         var id = await RejectedItemAsync(Unique("NOPE"));
         var ops = ConsolePages.Browser(Host, await ConsolePages.CreateKeyAsync(Host, "operations"));
         var page = await ops.GetHtmlAsync($"/inbox/{id}");
-        page.ShouldContain("data-test=\"payload-hidden\"");
+        page.ShouldContain("data-test=\"payload-masked\"");
+        page.ShouldContain("138****8000");
+        page.ShouldNotContain("data-test=\"replay-payload\"");
         page.ShouldNotContain("13800138000");
         page.ShouldNotContain("环岛东路");
         page.ShouldContain("data-test=\"inbox-error-field\">shopCode<");

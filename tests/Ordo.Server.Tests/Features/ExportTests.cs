@@ -14,6 +14,7 @@ namespace Ordo.Server.Tests.Features;
 public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
 {
     private OpsHost Ops => (OpsHost)Host;
+    private const string IdCard = "11010519491231002X";
 
     /// <summary>A shop of its own with <paramref name="count"/> orders (the contract example's receiver), so that filters name exactly them.</summary>
     private async Task<string> ShopWithOrdersAsync(int count)
@@ -24,6 +25,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
         {
             var order = TestOrders.Example();
             order["shopCode"] = shop;
+            order["receiver"]!["idCard"] = IdCard;
             (await Host.PostOrderAsync(order)).StatusCode.ShouldBe(HttpStatusCode.Created);
         }
         return shop;
@@ -66,7 +68,9 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
             row[header.IndexOf("详细地址")].ShouldBe("****");
             row[header.IndexOf("实付")].ShouldBe("89.00");
             row[header.IndexOf("下单时间")].ShouldBe("2026-02-22 10:00:00");   // Asia/Shanghai by default
+            row[header.IndexOf("身份证号")].ShouldBe("1****************X");
         }
+        text.ShouldNotContain(IdCard);
         text.ShouldNotContain("13800138000");
         text.ShouldNotContain("环岛东路");
 
@@ -93,6 +97,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
         rows[1][header.IndexOf("收件人电话")].ShouldBe("138****8000");
         rows[1][header.IndexOf("详细地址")].ShouldBe("环岛东路 1 号");
         rows[1][header.IndexOf("下单时间")].ShouldBe("2026-02-22 02:00:00");
+        rows[1][header.IndexOf("身份证号")].ShouldBe("");   // finance never sees an ID card, not even masked
     }
 
     [Fact]
@@ -108,6 +113,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
         rows.ShouldAllBe(r => (string)r["店铺"] == shop);
         rows.ShouldAllBe(r => (string)r["收件人电话"] == "13800138000");
         rows.ShouldAllBe(r => (string)r["详细地址"] == "环岛东路 1 号");
+        rows.ShouldAllBe(r => (string)r["身份证号"] == IdCard);
         Convert.ToDecimal(rows[0]["实付"]).ShouldBe(89.00m);
     }
 

@@ -12,6 +12,7 @@ using Ordo.Data.Orders;
 using Ordo.Server.Features.Audit;
 using Ordo.Server.Features.Orders;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 using Ordo.Server.Security.Users;
 using ExportText = Ordo.Server.Console.Resources.Exports;
 
@@ -70,14 +71,14 @@ public sealed class OrderExports(
                 $"the filters match {count:N0} orders, more than the {limit:N0} your roles may export at once ({string.Join(", ", roles)}); narrow the filters, e.g. a shorter date range",
                 null, new { rows = count, limit }, new Dictionary<string, object?> { ["rows"] = count, ["limit"] = limit });
 
-        var access = Permissions.PersonalDataAccessOf(Roles.PermissionsOf(roles));
+        var access = ViewerAccess.Of(user);
         var outside = reports.Hours.OutsideReason(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await audit.RecordAsync(http, AuditTrail.Actions.Export, AuditTrail.Outcomes.Ok, "orders", new
         {
             filters, format, rows = count, limit, access = AccessView(access), outsideWorkingHours = outside is not null, outsideReason = outside,
         });
 
-        var zone = ZoneOf(user);
+        var zone = Ordo.Server.Console.ConsoleTime.ZoneOf(user);
         var columns = Columns();
         var stamp = TimeZoneInfo.ConvertTime(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), zone).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         var rows = RowsAsync(query! with { After = count == 0 ? null : bound }, count == 0, access, zone, ct);
@@ -105,15 +106,10 @@ public sealed class OrderExports(
 
     private static string Level(FieldAccess f) => f.ToString().ToLowerInvariant();
 
-    private static TimeZoneInfo ZoneOf(ClaimsPrincipal user) =>
-        user.FindFirstValue("ordo:tz") is { Length: > 0 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
-            ? zone
-            : TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     private static readonly string[] ColumnKeys =
     [
         "OrderNo", "Platform", "Shop", "PlatformOrderId", "Status", "CreatedAt", "PaidAt", "Currency", "Goods", "Freight", "Discount", "Paid", "Lines",
-        "ReceiverName", "ReceiverPhone", "Province", "City", "District", "Street", "Address", "PostalCode",
+        "ReceiverName", "ReceiverPhone", "Province", "City", "District", "Street", "Address", "PostalCode", "IdCard",
     ];
 
     private string[] Columns() => ColumnKeys.Select(k => text["Col_" + k].Value).ToArray();
@@ -138,7 +134,7 @@ public sealed class OrderExports(
     {
         var d = o.Data;
         var r = PersonalDataMasks.Receiver(d.Receiver, access);
-        var p = d.ReceiverPrivacy;   // what the platform itself only gave masked
+        var p = ViewerAccess.Mask(d.ReceiverPrivacy, access);   // what the platform itself only gave masked
         return
         [
             o.OrderNo, d.Platform.Name(), d.ShopCode, Untrusted(d.PlatformOrderId), chinese ? o.Status.ChineseLabel() : o.Status.ToString(),
@@ -146,7 +142,7 @@ public sealed class OrderExports(
             d.Amounts.Goods, d.Amounts.Freight, d.Amounts.Discount, d.Amounts.Paid,
             Untrusted(string.Join("; ", d.Lines.Select(l => $"{(string.IsNullOrEmpty(l.Sku) ? l.Title : l.Sku)} ×{l.Quantity}"))),
             Untrusted(r?.Name ?? p?.MaskedName), Untrusted(r?.Phone ?? p?.MaskedPhone), Untrusted(r?.Province), Untrusted(r?.City), Untrusted(r?.District),
-            Untrusted(r?.Street), Untrusted(r?.Address ?? (r is null ? p?.MaskedAddress : null)), Untrusted(r?.PostalCode),
+            Untrusted(r?.Street), Untrusted(r?.Address ?? (r is null ? p?.MaskedAddress : null)), Untrusted(r?.PostalCode), Untrusted(r?.IdCard),
         ];
     }
 

@@ -16,10 +16,10 @@ public static class WebhookEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/webhooks", async (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/webhooks", async (HttpContext http, OrdoDatabase db, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
-            return problem ?? await CreateAsync(body, db, clock, ct);
+            return problem ?? await CreateAsync(body, http, db, clock, audit, ct);
         })
         .RequireAuthorization(Permissions.WebhooksManage).WithName("CreateWebhook").WithSummary("Subscribe a URL to order events; deliveries are signed with the secret.");
 
@@ -27,7 +27,7 @@ public static class WebhookEndpoints
             Results.Json(new
             {
                 items = (await db.ReadAsync(s => WebhookStore.ListSubscriptionsAsync(s), ct))
-                    .Select(w => new { w.Id, w.Name, w.Url, w.EventTypes, w.Active, w.CreatedAt }),
+                    .Select(w => new { w.Id, w.Name, w.Url, w.EventTypes, w.Active, w.CreatedAt, w.PersonalData }),
             }, ApiJson.Options))
         .RequireAuthorization(Permissions.WebhooksManage).WithName("ListWebhooks");
 
@@ -63,7 +63,8 @@ public static class WebhookEndpoints
     }
 
     /// <summary>Validates and stores a subscription (<c>url</c>, <c>secret</c>, <c>eventTypes</c>, <c>name</c>); the console's webhooks page uses it too.</summary>
-    public static async Task<IResult> CreateAsync(System.Text.Json.JsonElement body, OrdoDatabase db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> CreateAsync(System.Text.Json.JsonElement body, HttpContext http, OrdoDatabase db, TimeProvider clock, AuditTrail audit,
+        CancellationToken ct)
     {
         var url = body.String("url");
         if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -75,8 +76,20 @@ public static class WebhookEndpoints
         if (types is null || types.Count == 0 || types.Any(t => t != "*" && !OrderEventTypes.All.Contains(t)))
             return Problems.Result(422, "Invalid subscription", $"eventTypes must be an array of: *, {string.Join(", ", OrderEventTypes.All)}", "eventTypes");
         var name = body.String("name") ?? uri.Host;
-        var id = await db.WriteAsync(s => WebhookStore.AddSubscriptionAsync(s, name, url, secret, types, clock.GetUtcNow()), ct);
-        return Results.Json(new { id, name, url, eventTypes = types, active = true }, ApiJson.Options, statusCode: 201);
+        var personalData = body.String("personalData") ?? WebhookPersonalData.Masked;
+        if (personalData is not (WebhookPersonalData.Masked or WebhookPersonalData.Full))
+            return Problems.Result(422, "Invalid subscription", "personalData must be masked (default) or full", "personalData");
+        // Personal data in full leaves Ordo with every delivery: only someone who may see it all may ask for it.
+        if (personalData == WebhookPersonalData.Full && !Roles.Grant(http.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), Permissions.PersonalDataFull))
+        {
+            await audit.RecordAsync(http, AuditTrail.Actions.Denied, AuditTrail.Outcomes.Denied, "webhook " + url, new { personalData, needs = Permissions.PersonalDataFull });
+            return Problems.Result(403, "Forbidden", $"a subscription with personalData full needs the {Permissions.PersonalDataFull} permission", "personalData");
+        }
+        var id = await db.WriteAsync(s => WebhookStore.AddSubscriptionAsync(s, name, url, secret, types, clock.GetUtcNow(), personalData), ct);
+        // A full subscription is audited once, when it is made: each of its deliveries then carries personal data in full.
+        if (personalData == WebhookPersonalData.Full)
+            await audit.RecordAsync(http, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, $"webhook:{id}", new { url, personalData, eventTypes = types });
+        return Results.Json(new { id, name, url, eventTypes = types, active = true, personalData }, ApiJson.Options, statusCode: 201);
     }
 
     /// <summary>Stops deliveries to a subscription (the console's webhooks page uses it too).</summary>

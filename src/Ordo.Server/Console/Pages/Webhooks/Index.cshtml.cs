@@ -15,7 +15,7 @@ namespace Ordo.Server.Console.Pages.Webhooks;
 /// through the API's own code.
 /// </summary>
 [Authorize(Policy = Permissions.WebhooksManage)]
-public sealed class IndexModel(OrdoDatabase db, TimeProvider clock, SubscriptionDirectory subscriptions) : PageModel
+public sealed class IndexModel(OrdoDatabase db, TimeProvider clock, SubscriptionDirectory subscriptions, AuditTrail audit) : PageModel
 {
     public const int PageSize = 50;
     public static readonly string[] Statuses = [JobStatus.Failed, JobStatus.Pending, JobStatus.Done];
@@ -44,7 +44,7 @@ public sealed class IndexModel(OrdoDatabase db, TimeProvider clock, Subscription
         {
             ["name"] = Name, ["url"] = TargetUrl, ["secret"] = Secret, ["eventTypes"] = EventTypes.Count == 0 ? null : EventTypes,
         });
-        return await AfterAsync(await WebhookEndpoints.CreateAsync(body, db, clock, ct), "added", ct);
+        return await AfterAsync(await WebhookEndpoints.CreateAsync(body, HttpContext, db, clock, audit, ct), "added", ct);
     }
 
     public async Task<IActionResult> OnPostDisableAsync(long id, CancellationToken ct) =>
