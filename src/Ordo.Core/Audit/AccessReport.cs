@@ -118,18 +118,21 @@ public sealed record AccessReport(
                 };
                 if (e.Action == ExportAction && hours.OutsideReason(e.OccurredAt) is { } reason)
                 {
-                    var (rows, format) = ExportDetail(e.Detail);
+                    var (rows, format, _) = Detail(e.Detail);
                     _offHours.Add(new OffHoursExport(e.Id, e.OccurredAt.ToOffset(ChinaOffset), e.Actor, e.Target, reason, rows, format));
                 }
             }
             var signIn = e.Action.StartsWith("login", StringComparison.Ordinal) && e.Action != "logout";
-            // A lockout is its own entry or a sign-in refused without checking the password (outcome denied); a wrong
-            // password or code is a failure. Sign-in refusals are counted there, not again as denied attempts.
+            // A lockout is its own entry or a sign-in refused because the account is locked (outcome denied, reason
+            // "locked out"); a wrong password or code, or a refusal for another reason (a disabled account), is a
+            // failure. Sign-in refusals are counted here, not again as denied attempts.
             if (signIn && (e.Action == LockoutAction || e.Outcome is Denied or Failed))
             {
                 var account = string.IsNullOrEmpty(e.Target) ? e.Actor : e.Target;
                 var c = _signIns.GetValueOrDefault(account);
-                _signIns[account] = e.Action == LockoutAction || e.Outcome == Denied ? c with { Lockouts = c.Lockouts + 1 } : c with { Failures = c.Failures + 1 };
+                var lockout = e.Action == LockoutAction
+                    || e.Outcome == Denied && Detail(e.Detail).Reason?.Contains("lock", StringComparison.OrdinalIgnoreCase) == true;
+                _signIns[account] = lockout ? c with { Lockouts = c.Lockouts + 1 } : c with { Failures = c.Failures + 1 };
             }
             else if (e.Outcome == Denied)
             {
@@ -150,21 +153,23 @@ public sealed record AccessReport(
         private static List<KeyCount> Sorted(Dictionary<string, int> counts) =>
             counts.Select(c => new KeyCount(c.Key, c.Value)).OrderByDescending(c => c.Count).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
 
-        private static (long? Rows, string? Format) ExportDetail(string detail)
+        /// <summary>What the report reads from an entry's detail: an export's rows and format, a refusal's reason.</summary>
+        private static (long? Rows, string? Format, string? Reason) Detail(string detail)
         {
             try
             {
                 using var json = JsonDocument.Parse(detail);
                 var root = json.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) return (null, null);
+                if (root.ValueKind != JsonValueKind.Object) return (null, null, null);
                 long? rows = root.TryGetProperty("rows", out var r) && r.TryGetInt64(out var n) ? n : null;
-                var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-                return (rows, format);
+                return (rows, Text(root, "format"), Text(root, "reason"));
             }
             catch (JsonException)
             {
-                return (null, null);
+                return (null, null, null);
             }
+
+            static string? Text(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         }
     }
 

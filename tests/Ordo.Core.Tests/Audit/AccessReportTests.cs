@@ -121,7 +121,8 @@ public class AccessReportTests
             E("2026-12-07T10:03:00", "key:shop#2", "access.denied", "denied"),
             E("2026-12-07T10:04:00", "anonymous", "login", "failed", target: "li@x"),
             E("2026-12-07T10:05:00", "anonymous", "login", "failed", target: "li@x"),
-            E("2026-12-07T10:06:00", "anonymous", "login", "denied", target: "li@x"),       // refused: locked out
+            E("2026-12-07T10:06:00", "anonymous", "login", "denied", target: "li@x", detail: """{"reason":"locked out","until":"2026-12-07T02:21:00Z"}"""),
+            E("2026-12-07T10:06:30", "anonymous", "login", "denied", target: "zhao@x", detail: """{"reason":"disabled"}"""),   // not a lockout
             E("2026-12-07T10:07:00", "anonymous", "login.lockout", "ok", target: "wang@x"),
             E("2026-12-07T10:08:00", "user:li@x", "login.2fa", "failed"),
             E("2026-12-07T10:09:00", "user:li@x", "login", "ok"),
@@ -134,6 +135,7 @@ public class AccessReportTests
             new SignInTrouble("li@x", 2, 1),
             new SignInTrouble("user:li@x", 1, 0),
             new SignInTrouble("wang@x", 0, 1),
+            new SignInTrouble("zhao@x", 1, 0),
         ]);
     }
 
