@@ -138,14 +138,17 @@ public sealed partial class PersonalDataRotationStarter(
 
     public Task StopAsync(CancellationToken ct)
     {
-        _stopping?.Cancel();
+        try { _stopping?.Cancel(); }
+        catch (ObjectDisposedException) { }
         return Task.CompletedTask;
     }
 
+    // The host may dispose its services before or after stopping them (a test host stopped twice): both are idempotent.
     public void Dispose()
     {
         _watch?.Dispose();
-        _stopping?.Dispose();
+        _watch = null;
+        Interlocked.Exchange(ref _stopping, null)?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Ordo:PersonalData keys configured: created {File} to encrypt personal data at rest. Back it up; every instance on one database needs the same keys")]
