@@ -257,6 +257,21 @@ public abstract class OpsPagesTests(OpsHost host) : CatalogueTestBase(host)
     // ---- webhooks ----
 
     [Fact]
+    public async Task Only_full_personal_data_access_subscribes_a_webhook_to_personal_data_in_full()
+    {
+        var ops = ConsolePages.Browser(Host, await ConsolePages.CreateKeyAsync(Host, "operations"));
+        var token = ConsolePages.TokenOf(await ops.GetHtmlAsync("/webhooks"));
+        var refused = await ops.PostFormAsync("/webhooks?handler=add", token, ("url", "https://erp.example.com/hook"), ("secret", WebhookReceiver.Secret), ("personalData", "full"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("data-field=\"personalData\"");
+
+        var name = Unique("full");
+        (await Admin.PostFormAsync("/webhooks?handler=add", ConsolePages.TokenOf(await Admin.GetHtmlAsync("/webhooks")), ("name", name),
+            ("url", "https://erp.example.com/hook"), ("secret", WebhookReceiver.Secret), ("personalData", "full"))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await Host.GetJsonAsync("/api/v1/webhooks"))["items"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == name)!["personalData"]!.GetValue<string>().ShouldBe("full");
+    }
+
+    [Fact]
     public async Task A_subscription_is_added_on_the_page_and_a_delivery_is_resent()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -29,6 +29,7 @@ public sealed class IndexModel(OrdoDatabase db, TimeProvider clock, Subscription
     [BindProperty(Name = "url")] public string? TargetUrl { get; set; }
     [BindProperty] public string? Secret { get; set; }
     [BindProperty] public List<string> EventTypes { get; set; } = [];
+    [BindProperty] public string PersonalData { get; set; } = Ordo.Data.Webhooks.WebhookPersonalData.Masked;
 
     public IReadOnlyList<WebhookSubscription> Subscriptions { get; private set; } = [];
     public IReadOnlyList<Delivery> Deliveries { get; private set; } = [];
@@ -43,6 +44,7 @@ public sealed class IndexModel(OrdoDatabase db, TimeProvider clock, Subscription
         var body = OpsPageHelpers.Body(new Dictionary<string, object?>
         {
             ["name"] = Name, ["url"] = TargetUrl, ["secret"] = Secret, ["eventTypes"] = EventTypes.Count == 0 ? null : EventTypes,
+            ["personalData"] = PersonalData,
         });
         return await AfterAsync(await WebhookEndpoints.CreateAsync(body, HttpContext, db, clock, audit, ct), "added", ct);
     }
