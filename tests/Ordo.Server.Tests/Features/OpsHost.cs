@@ -36,7 +36,7 @@ public class OpsHost(Db kind) : OrdoHost(kind)
         {
             o.DefaultScheme = o.DefaultAuthenticateScheme = o.DefaultChallengeScheme = o.DefaultForbidScheme = "TestOrKey";
         });
-        services.AddSingleton<ISecondFactorCheck, TestSecondFactor>();
+        services.AddScoped<ISecondFactorCheck, TestSecondFactor>();   // scoped, as the real check is
     });
 
     /// <summary>A client acting as a signed-in user with <paramref name="roles"/>.</summary>

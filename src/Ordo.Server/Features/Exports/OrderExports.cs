@@ -26,7 +26,7 @@ namespace Ordo.Server.Features.Exports;
 /// </summary>
 public sealed class OrderExports(
     OrdoDatabase database, AuditTrail audit, AccessReports reports, IOptions<ExportOptions> options, IStringLocalizer<ExportText> text,
-    IServiceProvider services)
+    TimeProvider clock)
 {
     public static readonly string[] Formats = ["csv", "xlsx"];
     private const int PageSize = 1_000;
@@ -49,7 +49,8 @@ public sealed class OrderExports(
         var code = field("code")?.Trim();
         if (string.IsNullOrEmpty(code))
             return await Deny(403, "Second factor required", "type the current 6-digit code of your authenticator app", "code");
-        if (services.GetService<ISecondFactorCheck>() is not { } secondFactor)
+        // From the request's services: the check reads the signed-in user's account (a scoped service).
+        if (http.RequestServices.GetService<ISecondFactorCheck>() is not { } secondFactor)
             return await Deny(403, "Second factor unavailable", "this server has no second-factor check, so it cannot export", "code");
         if (!await secondFactor.VerifyAsync(user, code, ct))
             return await Deny(403, "Second factor failed",
@@ -72,7 +73,8 @@ public sealed class OrderExports(
                 null, new { rows = count, limit }, new Dictionary<string, object?> { ["rows"] = count, ["limit"] = limit });
 
         var access = ViewerAccess.Of(user);
-        var outside = reports.Hours.OutsideReason(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        var now = clock.GetUtcNow();
+        var outside = reports.Hours.OutsideReason(now);
         await audit.RecordAsync(http, AuditTrail.Actions.Export, AuditTrail.Outcomes.Ok, "orders", new
         {
             filters, format, rows = count, limit, access = AccessView(access), outsideWorkingHours = outside is not null, outsideReason = outside,
@@ -80,7 +82,7 @@ public sealed class OrderExports(
 
         var zone = Ordo.Server.Console.ConsoleTime.ZoneOf(user);
         var columns = Columns();
-        var stamp = TimeZoneInfo.ConvertTime(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), zone).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
+        var stamp = TimeZoneInfo.ConvertTime(now, zone).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         var rows = RowsAsync(query! with { After = count == 0 ? null : bound }, count == 0, access, zone, ct);
         return format == "csv"
             ? new FileWriter("text/csv; charset=utf-8", $"ordo-orders-{stamp}.csv", (stream, token) => WriteCsvAsync(stream, columns, rows, token))
