@@ -118,6 +118,40 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     }
 
     [Fact]
+    public async Task A_large_export_is_read_page_by_page_and_holds_every_order_once()
+    {
+        var shop = "EXP-" + Guid.NewGuid().ToString("N")[..8];
+        await Host.EnsureShopAsync("douyin", shop);
+        const int count = 2_345;   // more than two pages of the export's reads
+        for (var start = 0; start < count; start += 1_000)
+        {
+            var batch = new JsonArray();
+            for (var i = start; i < Math.Min(count, start + 1_000); i++)
+            {
+                var order = TestOrders.Example();
+                order["shopCode"] = shop;
+                batch.Add(order);
+            }
+            (await Host.PostJsonAsync("/api/v1/orders:batch", batch.ToJsonString())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        foreach (var format in new[] { "csv", "xlsx" })
+        {
+            var response = await ExportAsync(Ops.UserClient($"admin-{Guid.NewGuid():N}@example.com", "admin"), new { format, code = OpsHost.GoodCode, shop });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            List<string> numbers;
+            if (format == "csv")
+                numbers = Csv(await response.Content.ReadAsStringAsync()).Skip(1).Select(r => r[0]).ToList();
+            else
+            {
+                await using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+                numbers = MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object>>().Select(r => (string)r["订单号"]).ToList();
+            }
+            numbers.Count.ShouldBe(count, format);
+            numbers.Distinct().Count().ShouldBe(count, format);
+        }
+    }
+
+    [Fact]
     public async Task Over_the_role_limit_is_refused_with_the_count_and_the_limit_and_audited()
     {
         var shop = await ShopWithOrdersAsync(OpsHost.CustomerServiceLimit + 1);
