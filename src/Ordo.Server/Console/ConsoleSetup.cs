@@ -32,6 +32,7 @@ public static class ConsoleSetup
         // Each page names its permission policy ([Authorize(Policy = …)]). No folder-wide convention: the error page
         // must carry no authorization metadata, because a re-executed request does not pass the authorization middleware again.
         services.AddRazorPages(o => o.RootDirectory = "/Console/Pages").AddViewLocalization();
+        services.AddSingleton<ConsoleLiveCounts>();
         services.AddAntiforgery(o => o.HeaderName = AntiforgeryHeader);
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -67,6 +68,7 @@ public static class ConsoleSetup
             return next(ctx);
         });
         app.MapRazorPages();
+        app.MapGet("/console/live", ConsoleLive.StreamAsync).RequireAuthorization(Security.Permissions.OrdersRead).ExcludeFromDescription();
         return app;
     }
 

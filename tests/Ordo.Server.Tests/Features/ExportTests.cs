@@ -47,7 +47,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     {
         var shop = await ShopWithOrdersAsync(2);
         var email = $"cs-{Guid.NewGuid():N}@example.com";
-        var response = await ExportAsync(Ops.UserClient(email, "customer-service"), new { format = "csv", code = OpsHost.GoodCode, shop });
+        var response = await ExportAsync(await Ops.ApiUserClientAsync(email, "customer-service"), new { format = "csv", code = OpsHost.GoodCode, shop });
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
@@ -88,7 +88,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     public async Task Finance_sees_the_full_address_but_a_masked_phone_and_times_in_its_own_zone()
     {
         var shop = await ShopWithOrdersAsync(1);
-        var response = await ExportAsync(Ops.UserClient($"fin-{Guid.NewGuid():N}@example.com", "finance", timeZone: "Europe/London"),
+        var response = await ExportAsync(await Ops.ApiUserClientAsync($"fin-{Guid.NewGuid():N}@example.com", "finance", timeZone: "Europe/London"),
             new { format = "csv", code = OpsHost.GoodCode, shop });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var rows = Csv(await response.Content.ReadAsStringAsync());
@@ -104,7 +104,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     public async Task An_admin_exports_excel_in_full()
     {
         var shop = await ShopWithOrdersAsync(2);
-        var response = await ExportAsync(Ops.UserClient($"admin-{Guid.NewGuid():N}@example.com", "admin"), new { format = "xlsx", code = OpsHost.GoodCode, shop });
+        var response = await ExportAsync(await Ops.ApiUserClientAsync($"admin-{Guid.NewGuid():N}@example.com", "admin"), new { format = "xlsx", code = OpsHost.GoodCode, shop });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         await using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
@@ -136,7 +136,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
         }
         foreach (var format in new[] { "csv", "xlsx" })
         {
-            var response = await ExportAsync(Ops.UserClient($"admin-{Guid.NewGuid():N}@example.com", "admin"), new { format, code = OpsHost.GoodCode, shop });
+            var response = await ExportAsync(await Ops.ApiUserClientAsync($"admin-{Guid.NewGuid():N}@example.com", "admin"), new { format, code = OpsHost.GoodCode, shop });
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             List<string> numbers;
             if (format == "csv")
@@ -156,7 +156,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     {
         var shop = await ShopWithOrdersAsync(OpsHost.CustomerServiceLimit + 1);
         var email = $"cs-{Guid.NewGuid():N}@example.com";
-        var response = await ExportAsync(Ops.UserClient(email, "customer-service"), new { format = "csv", code = OpsHost.GoodCode, shop });
+        var response = await ExportAsync(await Ops.ApiUserClientAsync(email, "customer-service"), new { format = "csv", code = OpsHost.GoodCode, shop });
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -167,7 +167,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
         (await AuditAsync("user:" + email)).ShouldHaveSingleItem().Outcome.ShouldBe("denied");
 
         // The most generous role held counts: customer service together with finance may export it.
-        (await ExportAsync(Ops.UserClient(email, "customer-service,finance"), new { format = "csv", code = OpsHost.GoodCode, shop }))
+        (await ExportAsync(await Ops.ApiUserClientAsync(email, "customer-service,finance"), new { format = "csv", code = OpsHost.GoodCode, shop }))
             .StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -178,7 +178,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     public async Task Without_a_good_second_factor_nothing_is_exported_and_the_attempt_is_audited(string code, bool enrolled, string field)
     {
         var email = $"ops-{Guid.NewGuid():N}@example.com";
-        var response = await ExportAsync(Ops.UserClient(email, "operations", secondFactor: enrolled), new { format = "csv", code, shop = TestOrders.Shop });
+        var response = await ExportAsync(await Ops.ApiUserClientAsync(email, "operations", secondFactor: enrolled), new { format = "csv", code, shop = TestOrders.Shop });
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await response.ReadObjectAsync())["field"]!.GetValue<string>().ShouldBe(field);
         var entry = (await AuditAsync("user:" + email)).ShouldHaveSingleItem();
@@ -200,14 +200,14 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     [Fact]
     public async Task Roles_without_the_export_permission_are_refused()
     {
-        (await ExportAsync(Ops.UserClient($"wh-{Guid.NewGuid():N}@example.com", "warehouse"), new { format = "csv", code = OpsHost.GoodCode }))
+        (await ExportAsync(await Ops.ApiUserClientAsync($"wh-{Guid.NewGuid():N}@example.com", "warehouse"), new { format = "csv", code = OpsHost.GoodCode }))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
     public async Task Bad_filters_and_formats_name_their_field()
     {
-        var client = Ops.UserClient($"admin-{Guid.NewGuid():N}@example.com", "admin");
+        var client = await Ops.ApiUserClientAsync($"admin-{Guid.NewGuid():N}@example.com", "admin");
         var format = await ExportAsync(client, new { format = "pdf", code = OpsHost.GoodCode });
         format.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await format.ReadObjectAsync())["field"]!.GetValue<string>().ShouldBe("format");
@@ -219,7 +219,7 @@ public abstract class ExportTests(OpsHost host) : CatalogueTestBase(host)
     public async Task A_form_post_exports_the_same_way()
     {
         var shop = await ShopWithOrdersAsync(1);
-        var response = await Ops.UserClient($"admin-{Guid.NewGuid():N}@example.com", "admin").PostAsync("/api/v1/orders/export",
+        var response = await (await Ops.ApiUserClientAsync($"admin-{Guid.NewGuid():N}@example.com", "admin")).PostAsync("/api/v1/orders/export",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["format"] = "csv", ["code"] = OpsHost.GoodCode, ["shop"] = shop }));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         Csv(await response.Content.ReadAsStringAsync()).Count.ShouldBe(2);

@@ -50,6 +50,20 @@ public class OpsHost(Db kind) : OrdoHost(kind)
         return client;
     }
 
+    /// <summary>
+    /// <see cref="UserClient"/> for API calls: a change made by a signed-in user (not an API key) carries the
+    /// antiforgery token in the RequestVerificationToken header, as the console's scripts send it; the token is read
+    /// from a console page, as the browser does.
+    /// </summary>
+    public async Task<HttpClient> ApiUserClientAsync(string email, string roles, bool secondFactor = true, string? timeZone = null)
+    {
+        var client = UserClient(email, roles, secondFactor, timeZone);
+        var html = await client.GetStringAsync("/");
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"ordo-antiforgery\" content=\"([^\"]+)\"").Groups[1].Value;
+        client.DefaultRequestHeaders.Add("RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token));
+        return client;
+    }
+
     private sealed class TestUserHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {

@@ -95,7 +95,7 @@ public static partial class PushHooks
             if (access == Ordo.Core.Privacy.PersonalDataAccess.Everything && items.Count > 0)
                 await audit.RecordAsync(http, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, $"push-attempts:{shopCode}", new { fields = new[] { "bodyExcerpt" }, rows = items.Count });
             else
-                items = items.Select(a => a with { BodyExcerpt = Ordo.Core.Privacy.RawPayloadMasks.Mask(a.BodyExcerpt, access) }).ToList();
+                items = items.Select(a => a with { BodyExcerpt = Ordo.Core.Privacy.RawPayloadMasks.MaskOrWithhold(a.BodyExcerpt, access) }).ToList();
             return Results.Json(new { items }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead)

@@ -24,7 +24,7 @@ public static class InboxEndpoints
         public static InboxItemView From(InboxItem i, PersonalDataAccess access) => new(
             i.Id, i.ReceivedAt, i.Source, i.Platform, i.ShopCode, i.PlatformOrderId, i.Status,
             i.Errors is null ? null : JsonDocument.Parse(i.Errors).RootElement.Clone(), i.OrderNo, i.Outcome, i.Attempts, i.ProcessedAt,
-            RawPayloadMasks.Mask(i.Payload, access), i.OriginalPayload is null ? null : RawPayloadMasks.Mask(i.OriginalPayload, access), i.Format);
+            RawPayloadMasks.MaskOrWithhold(i.Payload, access), i.OriginalPayload is null ? null : RawPayloadMasks.MaskOrWithhold(i.OriginalPayload, access), i.Format);
     }
 
     /// <summary>Payloads shown in full are a view of personal data: one audit entry per request.</summary>

@@ -24,21 +24,7 @@ public static class ApplyOrderAction
             if (bodyProblem is not null) return bodyProblem;
 
             var request = new OrderActionRequest(orderAction, body.String("reason"), body.String("carrier"), body.String("trackingNo"));
-            var actor = http.User.ToActor();
-            var (order, outcome) = await db.WriteAsync(async s =>
-            {
-                var found = await OrderStore.FindByNoAsync(s, no.Value, forUpdate: true);
-                if (found is null) return (null, null);
-                var result = found.Apply(request, actor, clock.GetUtcNow());
-                if (result.Succeeded)
-                {
-                    await OrderStore.UpdateAsync(s, found);
-                    // The shipment and its report to the platform are committed together (transactional outbox).
-                    if (orderAction == OrderAction.Ship)
-                        await WriteBackDelivery.QueueIfConnectedAsync(s, found.State, channels, options.Value.Channels.WriteBackMaxAttempts, clock.GetUtcNow());
-                }
-                return ((Order?)found, (ActionOutcome?)result);
-            }, ct);
+            var (order, outcome) = await ApplyAsync(db, channels, options.Value, clock, no.Value, request, http.User.ToActor(), ct);
 
             if (order is null) return Problems.NotFound($"no order {no}");
             if (outcome!.Succeeded)
@@ -55,4 +41,25 @@ public static class ApplyOrderAction
         })
         .RequireAuthorization(Permissions.OrdersAct).WithName("ApplyOrderAction")
         .WithSummary("accept, hold, release, cancel, pay, allocate, pick, pack, ship, deliver, complete, request-refund, refund, reject-refund.");
+
+    /// <summary>
+    /// The use case behind the endpoint (also the console's actions): applies <paramref name="request"/> to the order in
+    /// its own transaction. Null order: no such order; otherwise the outcome says whether the lifecycle allowed it.
+    /// </summary>
+    public static Task<(Order? Order, ActionOutcome? Outcome)> ApplyAsync(OrdoDatabase db, ChannelRegistry channels, Configuration.OrdoOptions options,
+        TimeProvider clock, string orderNo, OrderActionRequest request, Actor actor, CancellationToken ct) =>
+        db.WriteAsync(async s =>
+        {
+            var found = await OrderStore.FindByNoAsync(s, orderNo, forUpdate: true);
+            if (found is null) return (null, null);
+            var result = found.Apply(request, actor, clock.GetUtcNow());
+            if (result.Succeeded)
+            {
+                await OrderStore.UpdateAsync(s, found);
+                // The shipment and its report to the platform are committed together (transactional outbox).
+                if (request.Action == OrderAction.Ship)
+                    await WriteBackDelivery.QueueIfConnectedAsync(s, found.State, channels, options.Channels.WriteBackMaxAttempts, clock.GetUtcNow());
+            }
+            return ((Order?)found, (ActionOutcome?)result);
+        }, ct);
 }

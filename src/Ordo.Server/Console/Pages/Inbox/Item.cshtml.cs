@@ -48,7 +48,7 @@ public sealed class ItemModel(OrdoDatabase db, OrderIntake intake, TimeProvider 
             await audit.RecordAsync(HttpContext, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, "inbox:" + item.Id,
                 new { fields = new[] { "payload" }, items = 1 });
         }
-        else ShownPayload = Pretty(RawPayloadMasks.Mask(item.Payload, ViewerAccess.Of(User)));
+        else ShownPayload = RawPayloadMasks.Mask(item.Payload, ViewerAccess.Of(User)) is { } masked ? Pretty(masked) : RawPayloadMasks.Withheld(item.Payload);
     }
 
     public async Task<IActionResult> OnPostReplayAsync(long id, CancellationToken ct)
