@@ -121,6 +121,15 @@ public abstract class OpsPagesTests(OpsHost host) : CatalogueTestBase(host)
     }
 
     [Fact]
+    public async Task The_order_list_links_to_the_export_form_with_its_filters_for_those_who_may_export()
+    {
+        var list = await Ops.UserClient($"{Unique("fin")}@example.com", "finance").GetHtmlAsync($"/orders?status=Paid&shop={TestOrders.Shop}");
+        list.ShouldContain($"href=\"/exports?status=Paid&amp;shop={TestOrders.Shop}\"");
+        list.ShouldContain("data-test=\"orders-export\"");
+        (await Ops.UserClient($"{Unique("wh")}@example.com", "warehouse").GetHtmlAsync("/orders")).ShouldNotContain("data-test=\"orders-export\"");
+    }
+
+    [Fact]
     public async Task The_export_form_needs_the_export_permission() =>
         (await Ops.UserClient($"{Unique("wh")}@example.com", "warehouse").GetAsync("/exports")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
