@@ -8,7 +8,9 @@ public static class OpsSetup
 {
     public static IServiceCollection AddOrdoOps(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
+        // Working hours that cannot be read stop the start, with the setting named (not the first report).
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.WorkingHours.ToWorkingHours() is not null).ValidateOnStart();
         services.Configure<ExportOptions>(configuration.GetSection(ExportOptions.Section));
         services.AddLocalization();
         services.AddSingleton<AccessReports>();
