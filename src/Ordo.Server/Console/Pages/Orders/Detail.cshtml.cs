@@ -83,7 +83,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
         Access = AccessOf(User);
         Receiver = PersonalDataMasks.Receiver(Order.Data.Receiver, Access);
-        Payloads = found.inbox.Select(i => (i, RawPayloadMasks.Mask(i.Payload, Access))).ToList();
+        Payloads = found.inbox.Select(i => (i, Indented(RawPayloadMasks.Mask(i.Payload, Access)))).ToList();
         // The view is on record before the page leaves (AuditTrail writes in its own transaction).
         if (Access.AnyFull)
             await audit.RecordAsync(HttpContext, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, Order.OrderNo,
@@ -97,4 +97,24 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
     private static string[] FullFields(PersonalDataAccess a) =>
         new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
             .Where(f => f.Item2 == FieldAccess.Full).Select(f => f.Item1).ToArray();
+
+    // JSON is shown indented, whether masked or as sent; anything else as it is.
+    private static string? Indented(string? payload)
+    {
+        if (payload is null || payload.Length == 0 || payload[0] is not ('{' or '[')) return payload;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(payload)?.ToJsonString(IndentedJson) ?? payload;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return payload;
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
