@@ -4,10 +4,7 @@ namespace Ordo.Core.Common;
 public static class CsvWriter
 {
     public static string Line(IEnumerable<string?> fields) =>
-        string.Join(',', fields.Select(f => Quote(f ?? ""))) + "\r\n";
-
-    public static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+        string.Join(',', fields.Select(f => Channels.Csv.CsvReader.Quote(f ?? ""))) + "\r\n";
 
     /// <summary>
     /// Text that came from outside (a buyer's name, an address, a product title) with a leading <c>'</c> when it starts

@@ -178,7 +178,7 @@ public class CsvWriterTests
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("", "")]
-    public void Fields_are_quoted_when_they_need_it(string value, string written) => CsvWriter.Quote(value).ShouldBe(written);
+    public void Fields_are_quoted_when_they_need_it(string value, string written) => CsvWriter.Line([value]).ShouldBe(written + "\r\n");
 
     [Theory]
     [InlineData("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")")]
