@@ -290,10 +290,30 @@ public static class OrderStore
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public static async Task<OrderPage> ListAsync(DbSession s, OrderQuery q)
+    /// <param name="maxLimit">The largest page served: 200 for the API; an export reads larger pages.</param>
+    public static async Task<OrderPage> ListAsync(DbSession s, OrderQuery q, int maxLimit = 200)
+    {
+        var args = new List<(string, object?)>();
+        var limit = Math.Clamp(q.Limit, 1, maxLimit);
+        var sql = $"SELECT {Columns} FROM {Filtered(s, q, args)} ORDER BY id DESC LIMIT @limit";
+        args.Add(("limit", limit + 1));
+        var rows = await s.QueryAsync(sql, Map, args.ToArray());
+        var more = rows.Count > limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        return new OrderPage(rows, more ? rows[^1].Id : null);
+    }
+
+    /// <summary>How many orders the query's filters match (its cursor and limit are ignored): an export checks its row limit first.</summary>
+    public static async Task<long> CountAsync(DbSession s, OrderQuery q)
+    {
+        var args = new List<(string, object?)>();
+        return await s.ScalarAsync<long>($"SELECT COUNT(*) FROM {Filtered(s, q with { After = null }, args)}", args.ToArray());
+    }
+
+    /// <summary>The orders the query names: a table source and its WHERE clause (the list and the count share it).</summary>
+    private static string Filtered(DbSession s, OrderQuery q, List<(string, object?)> args)
     {
         var where = new List<string>();
-        var args = new List<(string, object?)>();
         if (q.Status is { } status) { where.Add("status = @status"); args.Add(("status", status)); }
         if (q.Platform is { } platform) { where.Add("platform = @platform"); args.Add(("platform", platform.Name())); }
         if (q.ShopCode is { } shop) { where.Add("shop_code = @shop"); args.Add(("shop", shop)); }
@@ -322,13 +342,7 @@ public static class OrderStore
                 """;
             args.Add(("text", OrderNo.TryParse(text.ToUpperInvariant(), out _, out _) ? text.ToUpperInvariant() : text));
         }
-        var limit = Math.Clamp(q.Limit, 1, 200);
-        args.Add(("limit", limit + 1));
-        var sql = $"SELECT {Columns} FROM {source} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT @limit";
-        var rows = await s.QueryAsync(sql, Map, args.ToArray());
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return new OrderPage(rows, more ? rows[^1].Id : null);
+        return $"{source} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}";
     }
 
     // Digits with the separators people type in a phone number (+86 138-1234-5678).

@@ -36,6 +36,15 @@ public static class AuditStore
         return s.QueryAsync(sql, Map, [.. args]);
     }
 
+    /// <summary>
+    /// Entries in [<paramref name="from"/>, <paramref name="to"/>) with an id above <paramref name="afterId"/>, oldest
+    /// first: a month is read in pages of <paramref name="limit"/> for the access report.
+    /// </summary>
+    public static Task<List<AuditEntry>> RangeAsync(DbSession s, DateTimeOffset from, DateTimeOffset to, long afterId, int limit) =>
+        s.QueryAsync(
+            "SELECT * FROM audit_log WHERE occurred_at >= @from AND occurred_at < @to AND id > @after ORDER BY id LIMIT @limit",
+            Map, ("from", from), ("to", to), ("after", afterId), ("limit", Math.Clamp(limit, 1, 100_000)));
+
     private static AuditEntry Map(Row r) => new(
         r.Long("id"), r.Instant("occurred_at"), r.String("actor"), r.String("action"), r.String("outcome"),
         r.StringOrNull("target"), r.StringOrNull("ip"), r.String("detail"));

@@ -14,25 +14,7 @@ public static class CatalogueEndpoints
         api.MapPost("/shops", async (HttpContext http, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
-            if (problem is not null) return problem;
-            var platformText = body.String("platform");
-            if (string.IsNullOrEmpty(platformText)) return Problems.Result(422, "Invalid shop", "platform is required", "platform");
-            if (!Platforms.TryParse(platformText, out var platform))
-                return Problems.Result(422, "Invalid shop", $"unknown platform '{platformText}'; expected one of: {string.Join(", ", Platforms.Names)}", "platform");
-            if (CheckCode(body.String("code"), "code") is { } codeProblem) return codeProblem;
-            var name = body.String("name");
-            if (string.IsNullOrEmpty(name) || name.Length > 128) return Problems.Result(422, "Invalid shop", "name is required (1 to 128 characters)", "name");
-            var (connection, connectionProblem) = ReadConnection(body, secrets);
-            if (connectionProblem is not null) return connectionProblem;
-            var code = body.String("code")!;
-            var shop = await db.WriteAsync(async s =>
-            {
-                var created = await CatalogueStore.TryCreateShopAsync(s, platform, code, name, clock.GetUtcNow());
-                return created is null || connection is null ? created : await ConnectAsync(s, code, connection, clock.GetUtcNow());
-            }, ct);
-            return shop is null
-                ? Problems.Result(409, "Shop exists", $"a shop with code '{code}' already exists", "code")
-                : Results.Json(ShopView(shop), ApiJson.Options, statusCode: 201);
+            return problem ?? await CreateShopAsync(body, db, secrets, clock, ct);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("CreateShop")
         .WithSummary("Register a shop (platform, code, name) and optionally connect it (appKey, appSecret, accessToken, apiBaseUrl, pullIntervalSeconds, pushEnabled, platformShopId).");
@@ -40,14 +22,7 @@ public static class CatalogueEndpoints
         api.MapMethods("/shops/{code}", ["PATCH"], async (string code, HttpContext http, OrdoDatabase db, SecretBox secrets, ShopDirectory shops, TimeProvider clock, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
-            if (problem is not null) return problem;
-            var (connection, connectionProblem) = ReadConnection(body, secrets);
-            if (connectionProblem is not null) return connectionProblem;
-            if (connection is null)
-                return Problems.Result(422, "Nothing to change", $"send at least one of: {string.Join(", ", ConnectionFields)}", "$");
-            var shop = await db.WriteAsync(s => ConnectAsync(s, code, connection, clock.GetUtcNow()), ct);
-            shops.Forget(code);
-            return shop is null ? Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code") : Results.Json(ShopView(shop), ApiJson.Options);
+            return problem ?? await ConnectShopAsync(code, body, db, secrets, shops, clock, ct);
         })
         .RequireAuthorization(Permissions.CatalogueWrite).WithName("ConnectShop")
         .WithSummary("Connect a shop or change its connection; secrets are stored encrypted and never returned.");
@@ -83,6 +58,42 @@ public static class CatalogueEndpoints
             return Results.Json(new { items = skus.Select(k => new { k.Code, k.Name, k.CreatedAt }), next = skus.Count == size ? skus[^1].Code : null }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListSkus");
+    }
+
+    /// <summary>Registers a shop from <paramref name="body"/> (platform, code, name and optional connection fields); the console's shops page uses it too.</summary>
+    public static async Task<IResult> CreateShopAsync(System.Text.Json.JsonElement body, OrdoDatabase db, SecretBox secrets, TimeProvider clock, CancellationToken ct)
+    {
+        var platformText = body.String("platform");
+        if (string.IsNullOrEmpty(platformText)) return Problems.Result(422, "Invalid shop", "platform is required", "platform");
+        if (!Platforms.TryParse(platformText, out var platform))
+            return Problems.Result(422, "Invalid shop", $"unknown platform '{platformText}'; expected one of: {string.Join(", ", Platforms.Names)}", "platform");
+        if (CheckCode(body.String("code"), "code") is { } codeProblem) return codeProblem;
+        var name = body.String("name");
+        if (string.IsNullOrEmpty(name) || name.Length > 128) return Problems.Result(422, "Invalid shop", "name is required (1 to 128 characters)", "name");
+        var (connection, connectionProblem) = ReadConnection(body, secrets);
+        if (connectionProblem is not null) return connectionProblem;
+        var code = body.String("code")!;
+        var shop = await db.WriteAsync(async s =>
+        {
+            var created = await CatalogueStore.TryCreateShopAsync(s, platform, code, name, clock.GetUtcNow());
+            return created is null || connection is null ? created : await ConnectAsync(s, code, connection, clock.GetUtcNow());
+        }, ct);
+        return shop is null
+            ? Problems.Result(409, "Shop exists", $"a shop with code '{code}' already exists", "code")
+            : Results.Json(ShopView(shop), ApiJson.Options, statusCode: 201);
+    }
+
+    /// <summary>Changes the connection fields present in <paramref name="body"/> (secrets only when sent); the console's shops page uses it too.</summary>
+    public static async Task<IResult> ConnectShopAsync(string code, System.Text.Json.JsonElement body, OrdoDatabase db, SecretBox secrets, ShopDirectory shops,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (connection, connectionProblem) = ReadConnection(body, secrets);
+        if (connectionProblem is not null) return connectionProblem;
+        if (connection is null)
+            return Problems.Result(422, "Nothing to change", $"send at least one of: {string.Join(", ", ConnectionFields)}", "$");
+        var shop = await db.WriteAsync(s => ConnectAsync(s, code, connection, clock.GetUtcNow()), ct);
+        shops.Forget(code);
+        return shop is null ? Problems.Result(404, "No such shop", $"there is no shop with code '{code}'", "code") : Results.Json(ShopView(shop), ApiJson.Options);
     }
 
     /// <summary>Stores the connection and, when the shop now has an API to call, schedules its pull sync (in the same transaction).</summary>

@@ -66,37 +66,43 @@ public static class InboxEndpoints
         api.MapPost("/inbox/{id:long}/replay", async (long id, HttpContext http, OrdoDatabase db, OrderIntake intake, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct, optional: true);
-            if (problem is not null) return problem;
-            var item = await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct);
-            if (item is null) return Problems.NotFound($"no inbox item {id}");
-            if (item.Status == InboxStatus.Accepted)
-                return Problems.Result(409, "Already accepted", $"inbox item {id} was already accepted as order {item.OrderNo}; nothing to replay");
-            // The correction has the item's own form: CSV text for one order of a CSV export, JSON for everything else.
-            var csv = item.Format.StartsWith(InboxFormat.CsvOrderPrefix, StringComparison.Ordinal);
-            string? corrected = null;
-            if (body.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null)
-            {
-                if (csv && p.ValueKind != JsonValueKind.String)
-                    return Problems.BadRequest("payload", "must be the corrected CSV text (the header and the order's rows) as a JSON string");
-                if (!csv && p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return Problems.BadRequest("payload", "must be the corrected order as a JSON object");
-                corrected = csv ? p.GetString() : p.GetRawText();
-            }
-
-            var actor = http.User.ToActor();
-            if (item.Source == SubmitOrderBatch.EnvelopeSource)
-            {
-                // A whole batch that could not be split: replaying it takes its orders in as new inbox items.
-                var (items, splitProblem) = SubmitOrderBatch.Split(corrected ?? item.Payload);
-                if (splitProblem is not null)
-                    return Problems.Result(422, "Replay failed", $"{splitProblem.Field} {splitProblem.Reason}", splitProblem.Field);
-                if (corrected is not null) await db.WriteAsync(s => InboxStore.CorrectPayloadAsync(s, id, corrected), ct);
-                var results = await intake.SubmitBatchAsync(items!, SubmitOrderBatch.ItemSource, actor, ct);
-                await db.WriteAsync(s => InboxStore.MarkAsync(s, id, InboxStatus.Accepted, clock.GetUtcNow(), null, null,
-                    $"replayed as {results.Count} inbox items"), ct);
-                return Results.Json(SubmitOrderBatch.Response(results), ApiJson.Options);
-            }
-            return await SubmitOrder.ToHttpAsync(await intake.ReplayAsync(item, corrected, actor, ct), http, audit);
+            return problem ?? await ReplayAsync(id, body, http, db, intake, clock, audit, ct);
         })
         .RequireAuthorization(Permissions.InboxManage).WithName("ReplayInboxItem").WithSummary("Process a rejected inbox item again.");
+    }
+
+    /// <summary>Replays inbox item <paramref name="id"/>, with the corrected payload if <paramref name="body"/> has one (the console's inbox page uses it too).</summary>
+    public static async Task<IResult> ReplayAsync(long id, JsonElement body, HttpContext http, OrdoDatabase db, OrderIntake intake,
+        TimeProvider clock, AuditTrail audit, CancellationToken ct)
+    {
+        var item = await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct);
+        if (item is null) return Problems.NotFound($"no inbox item {id}");
+        if (item.Status == InboxStatus.Accepted)
+            return Problems.Result(409, "Already accepted", $"inbox item {id} was already accepted as order {item.OrderNo}; nothing to replay");
+        // The correction has the item's own form: CSV text for one order of a CSV export, JSON for everything else.
+        var csv = item.Format.StartsWith(InboxFormat.CsvOrderPrefix, StringComparison.Ordinal);
+        string? corrected = null;
+        if (body.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            if (csv && p.ValueKind != JsonValueKind.String)
+                return Problems.BadRequest("payload", "must be the corrected CSV text (the header and the order's rows) as a JSON string");
+            if (!csv && p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return Problems.BadRequest("payload", "must be the corrected order as a JSON object");
+            corrected = csv ? p.GetString() : p.GetRawText();
+        }
+
+        var actor = http.User.ToActor();
+        if (item.Source == SubmitOrderBatch.EnvelopeSource)
+        {
+            // A whole batch that could not be split: replaying it takes its orders in as new inbox items.
+            var (items, splitProblem) = SubmitOrderBatch.Split(corrected ?? item.Payload);
+            if (splitProblem is not null)
+                return Problems.Result(422, "Replay failed", $"{splitProblem.Field} {splitProblem.Reason}", splitProblem.Field);
+            if (corrected is not null) await db.WriteAsync(s => InboxStore.CorrectPayloadAsync(s, id, corrected), ct);
+            var results = await intake.SubmitBatchAsync(items!, SubmitOrderBatch.ItemSource, actor, ct);
+            await db.WriteAsync(s => InboxStore.MarkAsync(s, id, InboxStatus.Accepted, clock.GetUtcNow(), null, null,
+                $"replayed as {results.Count} inbox items"), ct);
+            return Results.Json(SubmitOrderBatch.Response(results), ApiJson.Options);
+        }
+        return await SubmitOrder.ToHttpAsync(await intake.ReplayAsync(item, corrected, actor, ct), http, audit);
     }
 }

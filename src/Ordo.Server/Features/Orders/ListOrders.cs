@@ -17,33 +17,44 @@ public static class ListOrders
         api.MapGet("/orders", async (HttpContext http, OrdoDatabase db, AuditTrail audit, CancellationToken ct) =>
         {
             var q = http.Request.Query;
-            OrderStatus? status = null;
-            if (q["status"].ToString() is { Length: > 0 } st)
-            {
-                if (!OrderStatuses.TryParse(st, out var s)) return Problems.BadRequest("status", $"unknown status '{st}'; expected one of: {string.Join(", ", OrderStatuses.Names)}");
-                status = s;
-            }
-            Platform? platform = null;
-            if (q["platform"].ToString() is { Length: > 0 } pl)
-            {
-                if (!Platforms.TryParse(pl, out var p)) return Problems.BadRequest("platform", $"unknown platform '{pl}'; expected one of: {string.Join(", ", Platforms.Names)}");
-                platform = p;
-            }
-            if (!TryInstant(q["createdFrom"], "createdFrom", out var from, out var problem)) return problem!;
-            if (!TryInstant(q["createdTo"], "createdTo", out var to, out problem)) return problem!;
+            var (filters, problem) = ReadFilters(name => q[name].ToString());
+            if (problem is not null) return problem;
             var limit = 50;
             if (q["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, out limit) || limit is < 1 or > 200))
                 return Problems.BadRequest("limit", "must be a whole number from 1 to 200");
             if (!Cursor.TryDecode(q["cursor"], out var after)) return Cursor.Invalid();
 
-            var shop = q["shop"].ToString() is { Length: > 0 } sh ? sh : null;
-            var text = q["q"].ToString() is { Length: > 0 } t ? t : null;
-            var page = await db.ReadAsync(s => OrderStore.ListAsync(s, new OrderQuery(status, platform, shop, from, to, text, after, limit)), ct);
+            var page = await db.ReadAsync(s => OrderStore.ListAsync(s, filters! with { After = after, Limit = limit }), ct);
             var access = ViewerAccess.Of(http.User);
             await audit.AuditAsync(http, page.Orders, access);
             return Results.Json(new { items = page.Orders.Select(o => OrderView.From(o, access)), nextCursor = Cursor.Encode(page.NextCursor) }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListOrders").WithSummary("Search orders, newest first, with cursor pagination.");
+
+    /// <summary>
+    /// The list's filters (status, platform, shop, createdFrom, createdTo, q) read by name from a query string or a
+    /// form; an export reads the same ones. A problem names the field that is wrong.
+    /// </summary>
+    public static (OrderQuery? Query, IResult? Problem) ReadFilters(Func<string, string?> field)
+    {
+        OrderStatus? status = null;
+        if (field("status") is { Length: > 0 } st)
+        {
+            if (!OrderStatuses.TryParse(st, out var s)) return (null, Problems.BadRequest("status", $"unknown status '{st}'; expected one of: {string.Join(", ", OrderStatuses.Names)}"));
+            status = s;
+        }
+        Platform? platform = null;
+        if (field("platform") is { Length: > 0 } pl)
+        {
+            if (!Platforms.TryParse(pl, out var p)) return (null, Problems.BadRequest("platform", $"unknown platform '{pl}'; expected one of: {string.Join(", ", Platforms.Names)}"));
+            platform = p;
+        }
+        if (!TryInstant(field("createdFrom"), "createdFrom", out var from, out var problem)) return (null, problem);
+        if (!TryInstant(field("createdTo"), "createdTo", out var to, out problem)) return (null, problem);
+        var shop = field("shop") is { Length: > 0 } sh ? sh : null;
+        var text = field("q") is { Length: > 0 } t ? t : null;
+        return (new OrderQuery(status, platform, shop, from, to, text), null);
+    }
 
     private static bool TryInstant(string? text, string field, out DateTimeOffset? value, out IResult? problem)
     {
