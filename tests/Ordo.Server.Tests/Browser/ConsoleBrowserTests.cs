@@ -6,7 +6,7 @@ namespace Ordo.Server.Tests.Browser;
 
 /// <summary>
 /// The console in a real browser (issue 5, item 6): sign in, search an order, open its timeline, release a hold, switch
-/// the language, and what customer service can and cannot see.
+/// the language, and what customer service can and cannot see (the page, the raw payload, the list, an export).
 /// </summary>
 public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromium) : IClassFixture<ConsoleBrowserHost>, IClassFixture<Chromium>
 {
@@ -105,7 +105,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
     }
 
     [Fact]
-    public async Task Customer_service_never_sees_a_full_phone_number_on_the_page()
+    public async Task Customer_service_never_sees_a_full_phone_number_on_the_page_or_in_an_export()
     {
         Chromium.Require();
         var (orderNo, platformOrderId) = await host.NewOrderAsync();
@@ -127,6 +127,23 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
         await cs.GotoAsync($"/orders?q={FullPhone}");
         await Expect(cs.Locator($"[data-test=order-row]:has-text('{orderNo}')")).ToHaveCountAsync(1);
         (await cs.Locator("[data-test=orders-table], table").First.InnerTextAsync()).ShouldNotContain(FullPhone);
+
+        // The export: enrol an authenticator (an export needs a fresh code), then export the order as CSV.
+        await cs.GotoAsync("/account");
+        var key = (await cs.Locator("[data-test=totp-key]").InnerTextAsync()).Trim();
+        await cs.FillAsync("[data-test=totp-enable-form] [name=code]", Security.SignIn.Totp(key));
+        await cs.ClickAsync("[data-test=totp-enable-form] [type=submit]");
+        await Expect(cs.Locator("[data-test=recovery-codes]")).ToBeVisibleAsync();
+        await cs.GotoAsync($"/exports?q={platformOrderId}");
+        await cs.ClickAsync("[data-test=format-csv]");
+        await cs.FillAsync("[data-test=export-code]", Security.SignIn.Totp(key));
+        var download = await cs.RunAndWaitForDownloadAsync(() => cs.ClickAsync("[data-test=export-submit]"));
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        csv.ShouldContain(orderNo);
+        csv.ShouldContain("138****8000");
+        csv.ShouldNotContain(FullPhone);
+        csv.ShouldNotContain("环岛东路");
+        csv.ShouldNotContain("张三");
 
         var admin = await SignedInAsync("admin", path: $"/orders/{orderNo}");
         await Expect(admin.Locator("[data-test=receiver-phone]")).ToHaveTextAsync(FullPhone);
