@@ -111,8 +111,9 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
         var finance = ConsolePages.Browser(Host, await ConsolePages.CreateKeyAsync(Host, "finance"));
         var financePage = await finance.GetHtmlAsync($"/orders?shop={shop}");
         financePage.ShouldNotContain("data-test=\"bulk-form\"");
-        (await finance.PostFormAsync("/orders?handler=Bulk", ConsolePages.TokenOf(financePage), [.. selected, ("bulkAction", "cancel"), ("reason", "x")]))
-            .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var forbidden = await finance.PostFormAsync("/orders?handler=Bulk", ConsolePages.TokenOf(financePage), [.. selected, ("bulkAction", "cancel"), ("reason", "x")]);
+        forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await forbidden.Content.ReadAsStringAsync()).ShouldContain("data-status=\"403\""); // the console's 403 page
         (await StatusOfAsync(orders[0].OrderNo)).ShouldBe("OnHold");
     }
 

@@ -45,7 +45,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
 
     public async Task<IActionResult> OnPostActAsync(string orderNo, string? act, string? reason, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return Forbid();
+        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         if (!OrderActions.TryParse(act, out var action) || !Actions.Contains(act)) ActionProblem = text["Bulk_UnknownAction"];
         else if (action != OrderAction.Accept && string.IsNullOrWhiteSpace(reason)) ActionProblem = text["Bulk_ReasonRequired"];
         else
