@@ -33,6 +33,23 @@ public sealed class OrdoDatabase : IAsyncDisposable
     /// <summary>This process's job runner, while it runs: jobs queued with runHere are handed to it (see <see cref="Jobs.LocalJobs"/>).</summary>
     public Jobs.LocalJobs? LocalJobs { get; set; }
 
+    /// <summary>
+    /// The keys that encrypt personal data at rest and index phones for search (set by the server from its
+    /// configuration; replaced when the configuration changes). Null: stored in clear, for tools and tests that open a
+    /// database without the server. Stores read it through their session, so servers with different keys can run in one process.
+    /// </summary>
+    public Privacy.PersonalDataKeyRing? PersonalData
+    {
+        get => _personalDataColumns ? _personalData : null;
+        set => _personalData = value;
+    }
+    private volatile Privacy.PersonalDataKeyRing? _personalData;
+
+    /// <summary>Whether the schema has the personal-data columns (migration 0012); false while an upgrade test stops before it.</summary>
+    public bool PersonalDataColumns => _personalDataColumns;
+    private volatile bool _personalDataColumns = true;
+    internal void PersonalDataColumnsMissing() => _personalDataColumns = false;
+
     /// <summary>Small independent writes committed together with the others of the moment (see <see cref="GroupCommit"/>).</summary>
     public GroupCommit Together { get; }
 
@@ -450,6 +467,9 @@ public sealed class Row
 
     /// <summary>The current row of a SQLite statement run through <see cref="SqliteStatements"/>.</summary>
     internal Row(OrdoDatabase database, sqlite3_stmt statement) => (_database, _sqlite) = (database, statement);
+
+    /// <summary>The database the row was read from (its personal-data keys decrypt the row's values).</summary>
+    public OrdoDatabase Database => _database;
 
     // Column positions by name, read once per result: Microsoft.Data.Sqlite's GetOrdinal asks SQLite for every
     // column's name on each call, which made mapping a wide row cost more than reading it.

@@ -18,6 +18,9 @@ public static class Migrator
     /// <summary>The migration that creates the channel stock tables.</summary>
     public const string ChannelStockSchema = "0009_channel_stock";
 
+    /// <summary>The migration that adds the personal-data columns (key id per row, the phone's blind index).</summary>
+    public const string PersonalDataSchema = "0012_personal_data";
+
     /// <summary>
     /// Applies the scripts not yet applied; with <paramref name="upTo"/>, only those up to that version (e.g.
     /// <c>0004_push_feeds</c>), which makes a database as an earlier Ordo left it, to test upgrades.
@@ -53,6 +56,7 @@ public static class Migrator
         // A database migrated only part of the way (an upgrade test) has no inventory tables yet.
         if (upTo is not null && string.CompareOrdinal(upTo, InventorySchema) < 0) database.InventoryUnavailable();
         if (upTo is not null && string.CompareOrdinal(upTo, ChannelStockSchema) < 0) database.ChannelStockMissing();
+        if (upTo is not null && string.CompareOrdinal(upTo, PersonalDataSchema) < 0) database.PersonalDataColumnsMissing();
         return applied;
     }
 

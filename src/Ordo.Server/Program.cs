@@ -16,6 +16,7 @@ using Ordo.Server.Features.Webhooks;
 using Ordo.Server.Jobs;
 using Ordo.Server.Observability;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 using Ordo.Server.Webhooks;
 
 // appsettings.json is found next to the binary wherever Ordo is started from; ./data stays relative to the working directory.
@@ -36,13 +37,15 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Ordo.Core.Or
 
 builder.Services.Configure<OrdoOptions>(builder.Configuration.GetSection(OrdoOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => DatabaseSetup.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value));
+builder.Services.AddSingleton(sp => DatabaseSetup.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value)
+    .WithPersonalData(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value));
 builder.Services.AddSingleton(sp => new OrderNumberAllocator(
     sp.GetRequiredService<OrdoDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<OrdoOptions>>().Value.OrderNumberBlockSize));
 builder.Services.AddSingleton<OrderIntake>();
 builder.Services.AddSingleton<Ordo.Server.Features.Inventory.StockDecisions>();
 builder.Services.AddSingleton<SecretBox>();
 builder.Services.AddSingleton<AuditTrail>();
+builder.Services.AddPersonalData();
 builder.Services.AddChannels();
 builder.Services.AddSingleton<OrdoMetrics>();
 builder.Services.AddSingleton<DemoData>();
@@ -118,6 +121,7 @@ Ordo.Server.Features.Inventory.GetSkuChannels.Map(api);
 ImportNativeOrders.Map(api);
 ImportCsvOrders.Map(api);
 PushHooks.MapAttempts(api);
+api.MapPersonalData();
 ChannelStatusEndpoints.Map(api);
 PushHooks.Map(app);
 

@@ -52,6 +52,12 @@ public sealed record Receiver(
     [System.Text.Json.Serialization.JsonIgnore]
     public string? PhoneLast4 => LastFourDigits(Phone);
 
+    /// <summary>
+    /// The receiver's resident ID-card number (居民身份证号), which customs needs for cross-border orders: 18 characters
+    /// (or the old 15), digits with a final check character that may be X. Null for ordinary orders.
+    /// </summary>
+    public string? IdCard { get; init; }
+
     public static string? LastFourDigits(string? phone) =>
         phone is { Length: >= 4 } p && p[^4..].All(char.IsAsciiDigit) ? p[^4..] : null;
 }

@@ -83,7 +83,11 @@ public static class CanonicalOrderParser
             receiver = new Receiver(
                 r.OptionalString(rc, "name", 256, p), r.OptionalString(rc, "phone", 256, p), r.OptionalString(rc, "province", 64, p),
                 r.OptionalString(rc, "city", 64, p), r.OptionalString(rc, "district", 64, p), r.OptionalString(rc, "street", 64, p),
-                r.OptionalString(rc, "address", 1024, p), r.OptionalString(rc, "postalCode", 16, p));
+                r.OptionalString(rc, "address", 1024, p), r.OptionalString(rc, "postalCode", 16, p))
+            { IdCard = r.OptionalString(rc, "idCard", 64, p)?.ToUpperInvariant() };
+            if (receiver.IdCard is { } idCard && !IdCards.IsWellFormed(idCard))
+                r.Error(p + "idCard", "must be an ID-card number of 18 characters (or the old 15): digits, the last of 18 may be X",
+                    Privacy.PersonalDataMasks.IdCard(idCard));   // rejected payloads' reasons are stored in clear: never the number itself
             // A mask sent as if it were the value is refused: it would be shown and searched as real data.
             foreach (var (field, value) in new[] { ("name", receiver.Name), ("phone", receiver.Phone), ("address", receiver.Address) })
                 if (value is not null && (value.Contains('*') || value.StartsWith('$') || value.StartsWith("##", StringComparison.Ordinal)))

@@ -55,6 +55,7 @@ public static class PersonalDataMasks
             Street = access.Address == FieldAccess.Full ? r.Street : string.IsNullOrEmpty(r.Street) ? r.Street : access.Address == FieldAccess.Masked ? HiddenDetail : null,
             Address = access.Address == FieldAccess.Full ? r.Address : string.IsNullOrEmpty(r.Address) ? r.Address : access.Address == FieldAccess.Masked ? HiddenDetail : null,
             PostalCode = access.Address == FieldAccess.Full ? r.PostalCode : null,
+            IdCard = Apply(r.IdCard, access.IdCard, IdCard),
         };
     }
 

@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Ordo.Core.Channels.Csv;
 
 namespace Ordo.Core.Privacy;
 
@@ -9,7 +11,8 @@ namespace Ordo.Core.Privacy;
 /// (<see cref="PersonalDataMasks"/>). Values are masked by key, for the key names of every platform format (Taobao,
 /// JD, Pinduoduo, Douyin, Kuaishou, Youzan, Shopify, WooCommerce, Ordo's canonical JSON), and, in every other string,
 /// anything that looks like a Chinese mobile number or a resident ID-card number is masked too. JSON inside a string
-/// (push messages carry their content so) is masked the same way. Pure.
+/// (push messages carry their content so) is masked the same way. CSV rows of a seller-backend export are masked by
+/// their column headers (收货人, 手机, 收货地址…). Pure.
 /// </summary>
 public static partial class RawPayloadMasks
 {
@@ -56,11 +59,12 @@ public static partial class RawPayloadMasks
     };
 
     /// <summary>
-    /// The payload as this viewer may see it, indented when it is JSON. Null when it cannot be masked safely (not
-    /// JSON, e.g. a CSV row) and the viewer may not see everything in full.
+    /// The payload as this viewer may see it: as sent for full access, else masked (and indented when it is JSON). Null when it cannot be masked safely (neither
+    /// JSON nor CSV with recognisable headers) and the viewer may not see everything in full.
     /// </summary>
     public static string? Mask(string payload, PersonalDataAccess access)
     {
+        if (access == PersonalDataAccess.Everything) return payload;
         JsonNode? root;
         try
         {
@@ -68,11 +72,53 @@ public static partial class RawPayloadMasks
         }
         catch (JsonException)
         {
-            return access == PersonalDataAccess.Everything ? payload : null;
+            return MaskCsv(payload, access);
         }
         if (root is null) return payload;
         root = MaskNode(root, Kind.None, person: false, access);
         return root?.ToJsonString(Indented) ?? "null";
+    }
+
+    /// <summary>What an API answer shows in place of a payload <see cref="Mask"/> cannot mask.</summary>
+    public static string Withheld(string payload) => $"({payload.Length} characters, not shown: it may hold personal data)";
+
+    /// <summary><see cref="Mask"/>, or <see cref="Withheld"/> when the payload cannot be masked.</summary>
+    public static string MaskOrWithhold(string payload, PersonalDataAccess access) => Mask(payload, access) ?? Withheld(payload);
+
+    // CSV: each column is masked by what its header names; other cells are scanned for mobile and ID-card numbers.
+    private static string? MaskCsv(string payload, PersonalDataAccess access)
+    {
+        IReadOnlyList<CsvRecord> records;
+        try { records = CsvReader.Read(payload); }
+        catch (FormatException) { return null; }
+        if (records.Count < 2) return null;
+        var kinds = records[0].Fields.Select(HeaderKind).ToArray();
+        if (kinds.All(k => k == Kind.None)) return null;
+        var text = new StringBuilder();
+        text.AppendJoin(',', records[0].Fields.Select(CsvReader.Quote)).Append('\n');
+        foreach (var record in records.Skip(1))
+        {
+            var fields = record.Fields.Select((f, i) =>
+            {
+                var kind = i < kinds.Length ? kinds[i] : Kind.None;
+                if (kind == Kind.None) return MaskText(f, access);
+                return AccessOf(kind, access) switch { FieldAccess.Full => f, FieldAccess.Hidden => "", _ => MaskAs(kind, f) };
+            });
+            text.AppendJoin(',', fields.Select(CsvReader.Quote)).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    // A CSV header: an English key as in JSON, or the Chinese column names of the platforms' seller-backend exports.
+    private static Kind HeaderKind(string header)
+    {
+        if (ByKey.TryGetValue(Normalise(header.Trim()), out var kind)) return kind;
+        var h = header.Trim();
+        if (h.Contains("身份证", StringComparison.Ordinal)) return Kind.IdCard;
+        if (h.Contains("手机", StringComparison.Ordinal) || h.Contains("电话", StringComparison.Ordinal) || h.Contains("联系方式", StringComparison.Ordinal)) return Kind.Phone;
+        if (h.Contains("地址", StringComparison.Ordinal) || h.Contains("邮编", StringComparison.Ordinal)) return Kind.Address;
+        if (h.Contains("收货人", StringComparison.Ordinal) || h.Contains("收件人", StringComparison.Ordinal) || h.Contains("姓名", StringComparison.Ordinal)) return Kind.Name;
+        return Kind.None;
     }
 
     private static readonly JsonSerializerOptions Indented = new()

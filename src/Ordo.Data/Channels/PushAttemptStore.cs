@@ -22,7 +22,8 @@ public sealed record NewPushAttempt(string Platform, string ShopCode, string Out
 /// <summary>
 /// Every push that reached <c>/hooks/…</c>, authentic or not: when a platform says it pushed and Ordo shows nothing,
 /// this is where to look. Only an excerpt of the body is kept (with its hash): an unauthenticated request must not be
-/// able to fill the database.
+/// able to fill the database. The excerpt can hold a receiver's personal data (platforms that push whole orders), so
+/// it is stored encrypted with the database's personal-data keys, like inbox payloads.
 /// </summary>
 public static class PushAttemptStore
 {
@@ -39,23 +40,50 @@ public static class PushAttemptStore
     public static async Task AddManyAsync(DbSession s, IReadOnlyList<NewPushAttempt> attempts, DateTimeOffset now)
     {
         if (attempts.Count == 0) return;
+        var ring = s.Database.PersonalData;
         var rows = new RowSet(AttemptRow);
         foreach (var a in attempts)
-            rows.Add(a.Platform, a.ShopCode, a.Outcome, a.Reason, a.MessageCount, a.BodySha256,
-                a.BodyExcerpt.Length <= ExcerptLength ? a.BodyExcerpt : a.BodyExcerpt[..ExcerptLength], a.RemoteAddress);
+        {
+            var excerpt = a.BodyExcerpt.Length <= ExcerptLength ? a.BodyExcerpt : a.BodyExcerpt[..ExcerptLength];
+            rows.Add(a.Platform, a.ShopCode, a.Outcome, a.Reason, a.MessageCount, a.BodySha256, ring is null ? excerpt : ring.Encrypt(excerpt), a.RemoteAddress);
+        }
+        var (keyColumn, keyValue) = s.Database.PersonalDataColumns ? (", pd_key", ", @key") : ("", "");
         await rows.ExecuteAsync(s, "a", source =>
             $"""
-            INSERT INTO push_attempts (received_at, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address)
-            SELECT @now, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address FROM {source} ORDER BY ord
-            """, ("now", now));
+            INSERT INTO push_attempts (received_at, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address{keyColumn})
+            SELECT @now, platform, shop_code, outcome, reason, message_count, body_sha256, body_excerpt, remote_address{keyValue} FROM {source} ORDER BY ord
+            """, ("now", now), ("key", ring?.ActiveKeyId));
     }
 
     public static Task<List<PushAttempt>> ListAsync(DbSession s, string shopCode, string? outcome, int limit) =>
         s.QueryAsync(
             $"SELECT * FROM push_attempts WHERE shop_code = @shop {(outcome is null ? "" : "AND outcome = @outcome")} ORDER BY id DESC LIMIT @limit",
             r => new PushAttempt(r.Long("id"), r.Instant("received_at"), r.String("platform"), r.String("shop_code"), r.String("outcome"),
-                r.StringOrNull("reason"), r.Int("message_count"), r.String("body_sha256"), r.String("body_excerpt"), r.StringOrNull("remote_address")),
+                r.StringOrNull("reason"), r.Int("message_count"), r.String("body_sha256"), Open(r), r.StringOrNull("remote_address")),
             ("shop", shopCode), ("outcome", outcome), ("limit", Math.Clamp(limit, 1, 200)));
+
+    private static string Open(Row r)
+    {
+        var text = r.String("body_excerpt");
+        if (!Privacy.PersonalDataKeyRing.IsEncrypted(text)) return text;
+        return r.Database.PersonalData?.Decrypt(text)
+            ?? throw new Privacy.PersonalDataException("this push excerpt is encrypted but no personal-data keys are configured here");
+    }
+
+    /// <summary>Re-encrypts excerpts not on the active key (or in clear) after <paramref name="afterId"/>; rows are only ever inserted, so no version check is needed.</summary>
+    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    {
+        var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
+        var found = await s.QueryAsync(
+            "SELECT id, body_excerpt FROM push_attempts WHERE id > @after AND (pd_key IS NULL OR pd_key < @key OR pd_key > @key) ORDER BY id LIMIT @limit",
+            r => (Id: r.Long("id"), Excerpt: r.String("body_excerpt")), ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
+        if (found.Count == 0) return (null, 0);
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("body_excerpt", ColumnType.Text));
+        foreach (var (id, excerpt) in found) rows.Add(id, ring.Encrypt(ring.Decrypt(excerpt)));
+        var written = await rows.ExecuteAsync(s, "v", source =>
+            $"UPDATE push_attempts SET body_excerpt = v.body_excerpt, pd_key = @key FROM {source} WHERE push_attempts.id = v.id", ("key", ring.ActiveKeyId));
+        return (found[^1].Id, written);
+    }
 }
 
 /// <summary>

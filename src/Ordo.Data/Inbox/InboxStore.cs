@@ -39,7 +39,9 @@ public sealed record InboxMark(long Id, string Status, string? Errors, string? O
 
 /// <summary>
 /// Every payload as it arrived, written and committed before it is parsed, so that nothing is lost when it cannot be
-/// accepted (or when Ordo stops half-way): a rejected item keeps the exact reasons and can be replayed.
+/// accepted (or when Ordo stops half-way): a rejected item keeps the exact reasons and can be replayed. Payloads carry
+/// receivers' personal data, so they are stored encrypted whole with the database's personal-data keys
+/// (<c>pd_key</c> names the key; see <see cref="Privacy.PersonalDataKeyRing"/>) and decrypted when read.
 /// </summary>
 public static class InboxStore
 {
@@ -50,16 +52,18 @@ public static class InboxStore
     /// <summary>Adds many payloads with one statement (a few on SQLite); returns their ids in input order.</summary>
     public static async Task<List<long>> AddManyAsync(DbSession s, IReadOnlyList<NewInboxItem> items, DateTimeOffset now)
     {
+        var ring = s.Database.PersonalData;
         var rows = new RowSet(new RowColumn("source", ColumnType.Text), new RowColumn("payload", ColumnType.Text), new RowColumn("format", ColumnType.Text),
             new RowColumn("platform", ColumnType.Text), new RowColumn("shop_code", ColumnType.Text));
-        foreach (var i in items) rows.Add(i.Source, i.Payload, i.Format, i.Platform, i.ShopCode);
+        foreach (var i in items) rows.Add(i.Source, ring is null ? i.Payload : ring.Encrypt(i.Payload), i.Format, i.Platform, i.ShopCode);
+        var (keyColumn, keyValue) = s.Database.PersonalDataColumns ? (", pd_key", ", @key") : ("", "");
         // Rows are inserted in input order (ORDER BY ord), so their ids ascend in that order.
         var ids = await rows.QueryAsync(s, "p", from =>
             $"""
-            INSERT INTO inbox (received_at, source, payload, format, platform, shop_code, status, attempts)
-            SELECT @now, source, payload, format, platform, shop_code, 'received', 0 FROM {from} ORDER BY ord RETURNING id
+            INSERT INTO inbox (received_at, source, payload, format, platform, shop_code, status, attempts{keyColumn})
+            SELECT @now, source, payload, format, platform, shop_code, 'received', 0{keyValue} FROM {from} ORDER BY ord RETURNING id
             """,
-            r => r.Long("id"), ("now", now));
+            r => r.Long("id"), ("now", now), ("key", ring?.ActiveKeyId));
         ids.Sort();
         return ids;
     }
@@ -97,8 +101,48 @@ public static class InboxStore
     }
 
     /// <summary>Replaces the payload with a corrected one before a replay; the first payload that arrived is kept.</summary>
-    public static Task CorrectPayloadAsync(DbSession s, long id, string payload) =>
-        s.ExecuteAsync("UPDATE inbox SET original_payload = COALESCE(original_payload, payload), payload = @p WHERE id = @id", ("p", payload), ("id", id));
+    public static async Task CorrectPayloadAsync(DbSession s, long id, string payload)
+    {
+        var ring = s.Database.PersonalData;
+        if (ring is null || !s.Database.PersonalDataColumns)
+        {
+            await s.ExecuteAsync("UPDATE inbox SET original_payload = COALESCE(original_payload, payload), payload = @p WHERE id = @id", ("p", payload), ("id", id));
+            return;
+        }
+        // Both payloads are written again with the active key, so the row's pd_key holds for both.
+        var item = await s.SingleOrDefaultAsync($"SELECT * FROM inbox WHERE id = @id {s.ForUpdate}", Map, ("id", id));
+        if (item is null) return;
+        await s.ExecuteAsync("UPDATE inbox SET original_payload = @o, payload = @p, pd_key = @k WHERE id = @id",
+            ("o", ring.Encrypt(item.OriginalPayload ?? item.Payload)), ("p", ring.Encrypt(payload)), ("k", ring.ActiveKeyId), ("id", id));
+    }
+
+    /// <summary>
+    /// Re-encrypts inbox items whose payloads are not on the active key (or in clear) after <paramref name="afterId"/>,
+    /// each only if its payloads are still those read (a correction meanwhile wrote them with the active key).
+    /// Returns the last id looked at (null when none was left) and how many rows were re-encrypted.
+    /// </summary>
+    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    {
+        var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
+        var found = await s.QueryAsync(
+            """
+            SELECT id, payload, original_payload FROM inbox
+            WHERE id > @after AND (pd_key IS NULL OR pd_key < @key OR pd_key > @key) ORDER BY id LIMIT @limit
+            """,
+            r => (Id: r.Long("id"), Payload: r.String("payload"), Original: r.StringOrNull("original_payload")),
+            ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
+        if (found.Count == 0) return (null, 0);
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("old_payload", ColumnType.Text), new RowColumn("payload", ColumnType.Text),
+            new RowColumn("original_payload", ColumnType.Text));
+        foreach (var (id, payload, original) in found)
+            rows.Add(id, payload, ring.Encrypt(ring.Decrypt(payload)), ring.Encrypt(ring.Decrypt(original)));
+        var written = await rows.ExecuteAsync(s, "v", source =>
+            $"""
+            UPDATE inbox SET payload = v.payload, original_payload = v.original_payload, pd_key = @key
+            FROM {source} WHERE inbox.id = v.id AND inbox.payload = v.old_payload
+            """, ("key", ring.ActiveKeyId));
+        return (found[^1].Id, written);
+    }
 
     public static Task<InboxItem?> FindAsync(DbSession s, long id) =>
         s.SingleOrDefaultAsync("SELECT * FROM inbox WHERE id = @id", Map, ("id", id));
@@ -108,9 +152,17 @@ public static class InboxStore
             $"SELECT * FROM inbox WHERE 1 = 1 {(status is null ? "" : "AND status = @status")} {(before is null ? "" : "AND id < @before")} ORDER BY id DESC LIMIT @limit",
             Map, ("status", status), ("before", before), ("limit", Math.Clamp(limit, 1, 200)));
 
-    private static InboxItem Map(Row r) => new(
-        r.Long("id"), r.Instant("received_at"), r.String("source"), r.StringOrNull("platform"), r.StringOrNull("shop_code"),
-        r.StringOrNull("platform_order_id"), r.String("payload"), r.String("status"), r.StringOrNull("errors"), r.StringOrNull("order_no"),
-        r.StringOrNull("outcome"), r.Int("attempts"), r.InstantOrNull("processed_at"), r.StringOrNull("original_payload"))
-    { Format = r.String("format") };
+    private static InboxItem Map(Row r)
+    {
+        var ring = r.Database.PersonalData;
+        return new(
+            r.Long("id"), r.Instant("received_at"), r.String("source"), r.StringOrNull("platform"), r.StringOrNull("shop_code"),
+            r.StringOrNull("platform_order_id"), Open(ring, r.String("payload"))!, r.String("status"), r.StringOrNull("errors"), r.StringOrNull("order_no"),
+            r.StringOrNull("outcome"), r.Int("attempts"), r.InstantOrNull("processed_at"), Open(ring, r.StringOrNull("original_payload")))
+        { Format = r.String("format") };
+    }
+
+    private static string? Open(Privacy.PersonalDataKeyRing? ring, string? text) =>
+        !Privacy.PersonalDataKeyRing.IsEncrypted(text) ? text
+        : ring?.Decrypt(text) ?? throw new Privacy.PersonalDataException("this inbox payload is encrypted but no personal-data keys are configured here");
 }

@@ -1,13 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ordo.Core.Orders;
+using Ordo.Data.Privacy;
 
 namespace Ordo.Data.Orders;
 
 public sealed record StoredOrderEvent(long Id, long OrderId, OrderEvent Event);
 
-/// <summary>An order state serialised ahead of its write (<see cref="OrderStore.Prepare"/>); used only while the order is still in that state.</summary>
-public sealed record PreparedDocument(OrderState State, string Json);
+/// <summary>
+/// An order state serialised ahead of its write (<see cref="OrderStore.Prepare"/>), its personal data encrypted with
+/// <paramref name="KeyId"/>; used only while the order is still in that state.
+/// </summary>
+public sealed record PreparedDocument(OrderState State, string Json, string? KeyId = null, string? PhoneIndex = null);
 
 public sealed record OrderQuery(
     OrderStatus? Status = null, Platform? Platform = null, string? ShopCode = null,
@@ -18,7 +22,10 @@ public sealed record OrderPage(IReadOnlyList<OrderState> Orders, long? NextCurso
 
 /// <summary>
 /// Orders as rows: the full <see cref="OrderState"/> as a JSON document plus the columns that are searched or kept
-/// unique (order number; platform + shop + platform order id, the idempotency key of intake).
+/// unique (order number; platform + shop + platform order id, the idempotency key of intake). The receiver's name,
+/// phone, street, address and ID card are encrypted inside the document with the database's personal-data keys
+/// (<see cref="OrdoDatabase.PersonalData"/>); <c>pd_key</c> names the key, <c>receiver_phone_index</c> is the
+/// phone's blind index. This is the only place that writes or reads <c>orders.document</c>.
 /// </summary>
 public static class OrderStore
 {
@@ -79,16 +86,18 @@ public static class OrderStore
     public static async Task<long?> TryInsertAsync(DbSession s, Order order) =>
         (await TryInsertManyAsync(s, [order])).Count == 0 ? order.State.Id : null;
 
-    private const string InsertColumns =
+    private const string InsertColumnsBefore0012 =
         "order_no, platform, shop_code, platform_order_id, status, created_at, paid_at, platform_modified_at, received_at, updated_at, receiver_phone_last4, version, document";
+    private const string InsertColumns = InsertColumnsBefore0012 + ", receiver_phone_index, pd_key";
 
-    private static readonly RowColumn[] OrderRow =
+    private static readonly RowColumn[] OrderRowBefore0012 =
     [
         new("order_no", ColumnType.Text), new("platform", ColumnType.Text), new("shop_code", ColumnType.Text), new("platform_order_id", ColumnType.Text),
         new("status", ColumnType.Text), new("created_at", ColumnType.Instant), new("paid_at", ColumnType.Instant), new("platform_modified_at", ColumnType.Instant),
         new("received_at", ColumnType.Instant), new("updated_at", ColumnType.Instant), new("receiver_phone_last4", ColumnType.Text),
         new("version", ColumnType.Integer), new("document", ColumnType.Text),
     ];
+    private static readonly RowColumn[] OrderRow = [.. OrderRowBefore0012, new("receiver_phone_index", ColumnType.Text), new("pd_key", ColumnType.Text)];
 
     /// <summary>
     /// Inserts new orders in one statement, each unless one with the same platform, shop and platform order id exists,
@@ -101,17 +110,24 @@ public static class OrderStore
         DbSession s, IReadOnlyList<Order> orders, IReadOnlyDictionary<Order, PreparedDocument>? prepared = null, bool stockDecidedHere = false)
     {
         if (orders.Count == 0) return [];
-        var rows = new RowSet(OrderRow);
+        var current = s.Database.PersonalDataColumns;
+        var rows = new RowSet(current ? OrderRow : OrderRowBefore0012);
         foreach (var order in orders)
         {
             var st = order.State;
-            rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
-                st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, Document(st, prepared, order));
+            var doc = Document(s.Database, st, prepared, order);
+            if (current)
+                rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
+                    st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, doc.Json, doc.PhoneIndex, doc.KeyId);
+            else
+                rows.Add(st.OrderNo, st.Data.Platform.Name(), st.Data.ShopCode, st.Data.PlatformOrderId, st.Status, st.Data.CreatedAt, st.Data.PaidAt,
+                    st.Data.PlatformModifiedAt, st.ReceivedAt, st.UpdatedAt, st.Data.PhoneLast4, st.Version, doc.Json);
         }
+        var columns = current ? InsertColumns : InsertColumnsBefore0012;
         // WHERE true: SQLite needs it to parse ON CONFLICT after INSERT … SELECT.
         var inserted = await rows.QueryAsync(s, "r", source =>
             $"""
-            INSERT INTO orders ({InsertColumns}) SELECT {InsertColumns} FROM {source} WHERE true ORDER BY ord
+            INSERT INTO orders ({columns}) SELECT {columns} FROM {source} WHERE true ORDER BY ord
             ON CONFLICT (platform, shop_code, platform_order_id) DO NOTHING RETURNING id, order_no
             """,
             r => (Id: r.Long("id"), OrderNo: r.String("order_no")));
@@ -144,17 +160,24 @@ public static class OrderStore
         if (orders.Count == 0) return [];
         // One statement for the set (an UPDATE joined to the rows): holding a hot SKU's balance rows locked while
         // thousands of held orders were written one statement each made the flash sale's stock decisions queue up.
-        var rows = new RowSet(UpdateRow);
+        var current = s.Database.PersonalDataColumns;
+        var rows = new RowSet(current ? UpdateRow : UpdateRowBefore0012);
         foreach (var order in orders)
         {
             var st = order.State;
-            rows.Add(st.Id, order.StoredVersion, st.Status, st.Data.CreatedAt, st.Data.PaidAt, st.Data.PlatformModifiedAt, st.UpdatedAt,
-                st.Data.PhoneLast4, st.Version, Document(st, prepared, order));
+            var doc = Document(s.Database, st, prepared, order);
+            if (current)
+                rows.Add(st.Id, order.StoredVersion, st.Status, st.Data.CreatedAt, st.Data.PaidAt, st.Data.PlatformModifiedAt, st.UpdatedAt,
+                    st.Data.PhoneLast4, st.Version, doc.Json, doc.PhoneIndex, doc.KeyId);
+            else
+                rows.Add(st.Id, order.StoredVersion, st.Status, st.Data.CreatedAt, st.Data.PaidAt, st.Data.PlatformModifiedAt, st.UpdatedAt,
+                    st.Data.PhoneLast4, st.Version, doc.Json);
         }
+        var personalData = current ? ", receiver_phone_index = v.receiver_phone_index, pd_key = v.pd_key" : "";
         var updated = (await rows.QueryAsync(s, "v", source =>
             $"""
             UPDATE orders SET status = v.status, created_at = v.created_at, paid_at = v.paid_at, platform_modified_at = v.platform_modified_at,
-                   updated_at = v.updated_at, receiver_phone_last4 = v.receiver_phone_last4, version = v.version, document = v.document
+                   updated_at = v.updated_at, receiver_phone_last4 = v.receiver_phone_last4, version = v.version, document = v.document{personalData}
             FROM {source} WHERE orders.id = v.id AND orders.version = v.stored_version
             RETURNING orders.id
             """, r => r.Long("id"))).ToHashSet();
@@ -165,24 +188,61 @@ public static class OrderStore
         return conflicts;
     }
 
-    private static readonly RowColumn[] UpdateRow =
+    private static readonly RowColumn[] UpdateRowBefore0012 =
     [
         new("id", ColumnType.BigInt), new("stored_version", ColumnType.Integer), new("status", ColumnType.Text), new("created_at", ColumnType.Instant),
         new("paid_at", ColumnType.Instant), new("platform_modified_at", ColumnType.Instant), new("updated_at", ColumnType.Instant),
         new("receiver_phone_last4", ColumnType.Text), new("version", ColumnType.Integer), new("document", ColumnType.Text),
     ];
+    private static readonly RowColumn[] UpdateRow = [.. UpdateRowBefore0012, new("receiver_phone_index", ColumnType.Text), new("pd_key", ColumnType.Text)];
 
     /// <summary>
     /// The order's current state serialised as it is stored, to make ahead of a write, outside the transaction: on
     /// SQLite, whose one writer waits for every transaction, the write then only copies the text.
     /// </summary>
-    public static PreparedDocument Prepare(Order order) => new(order.State, Serialize(order.State));
+    public static PreparedDocument Prepare(OrdoDatabase database, Order order) => Serialize(database.PersonalData, order.State);
 
-    private static string Document(OrderState st, IReadOnlyDictionary<Order, PreparedDocument>? prepared, Order order) =>
-        prepared is not null && prepared.TryGetValue(order, out var p) && ReferenceEquals(p.State, st) ? p.Json : Serialize(st);
+    private static PreparedDocument Document(OrdoDatabase database, OrderState st, IReadOnlyDictionary<Order, PreparedDocument>? prepared, Order order) =>
+        prepared is not null && prepared.TryGetValue(order, out var p) && ReferenceEquals(p.State, st) ? p : Serialize(database.PersonalData, st);
 
-    // The row's id is a column, not part of the document.
-    private static string Serialize(OrderState st) => DocumentJson.Serialize(st.Id == 0 ? st : st with { Id = 0 });
+    // The row's id is a column, not part of the document. Only the receiver's few personal fields are encrypted (each
+    // on its own, a few hundred nanoseconds with AES-GCM): the rest of the document stays readable by SQL (lines).
+    private static PreparedDocument Serialize(PersonalDataKeyRing? ring, OrderState st)
+    {
+        var stored = ReceiverEncryption.ForStorage(ring, st.Id == 0 ? st : st with { Id = 0 });
+        return new PreparedDocument(st, DocumentJson.Serialize(stored), ring?.ActiveKeyId, ring?.PhoneIndex(st.Data.Receiver?.Phone));
+    }
+
+    /// <summary>
+    /// Re-encrypts orders whose personal data is not on the active key (or was written in clear) after
+    /// <paramref name="afterId"/>, at most <paramref name="limit"/> of them, each only if it is still at the version
+    /// read (an order changed meanwhile was written with the active key by that change). Returns the last id looked
+    /// at (null when none was left) and how many rows were re-encrypted.
+    /// </summary>
+    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    {
+        var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
+        var found = await s.QueryAsync(
+            """
+            SELECT id, version, document FROM orders
+            WHERE id > @after AND (pd_key IS NULL OR pd_key < @key OR pd_key > @key) ORDER BY id LIMIT @limit
+            """,
+            r => (Id: r.Long("id"), Version: r.Int("version"), State: Map(r)), ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
+        if (found.Count == 0) return (null, 0);
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("version", ColumnType.Integer), new RowColumn("document", ColumnType.Text),
+            new RowColumn("receiver_phone_index", ColumnType.Text), new RowColumn("pd_key", ColumnType.Text));
+        foreach (var (id, version, state) in found)
+        {
+            var doc = Serialize(ring, state);
+            rows.Add(id, version, doc.Json, doc.PhoneIndex, doc.KeyId);
+        }
+        var written = await rows.ExecuteAsync(s, "v", source =>
+            $"""
+            UPDATE orders SET document = v.document, receiver_phone_index = v.receiver_phone_index, pd_key = v.pd_key
+            FROM {source} WHERE orders.id = v.id AND orders.version = v.version
+            """);
+        return (found[^1].Id, written);
+    }
 
     private static readonly RowColumn[] EventRow =
     [
@@ -220,7 +280,7 @@ public static class OrderStore
     {
         var rows = await s.QueryAsync(
             "SELECT e.*, o.document AS order_document FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.id = @id",
-            r => (Event: MapEvent(r), Order: DocumentJson.Deserialize<OrderState>(r.String("order_document")) with { Id = r.Long("order_id") }),
+            r => (Event: MapEvent(r), Order: Read(r, "order_document") with { Id = r.Long("order_id") }),
             ("id", eventId));
         return rows.Count == 0 ? null : rows[0];
     }
@@ -243,9 +303,17 @@ public static class OrderStore
         {
             var text = q.Text.Trim();
             var byKey = text.Length == 4 && text.All(char.IsAsciiDigit) ? "receiver_phone_last4" : "order_no";
+            // A full phone number is found through its blind index (never by decrypting); a number can also be a
+            // platform order id (JD's have 11 digits), so both are looked up and an order found by both is listed once.
+            var phoneIndex = IsPhoneLike(text) ? s.Database.PersonalData?.PhoneIndex(text) : null;
+            var byPhone = phoneIndex is null ? "" : $"""
+
+                 UNION ALL SELECT * FROM orders WHERE receiver_phone_index = @phone AND platform_order_id <> @text AND ({byKey} IS NULL OR {byKey} <> @text)
+                """;
+            if (phoneIndex is not null) args.Add(("phone", phoneIndex));
             source = $"""
                 (SELECT * FROM orders WHERE {byKey} = @text
-                 UNION ALL SELECT * FROM orders WHERE platform_order_id = @text AND ({byKey} IS NULL OR {byKey} <> @text)) AS orders
+                 UNION ALL SELECT * FROM orders WHERE platform_order_id = @text AND ({byKey} IS NULL OR {byKey} <> @text){byPhone}) AS orders
                 """;
             args.Add(("text", OrderNo.TryParse(text.ToUpperInvariant(), out _, out _) ? text.ToUpperInvariant() : text));
         }
@@ -257,6 +325,10 @@ public static class OrderStore
         if (more) rows.RemoveAt(rows.Count - 1);
         return new OrderPage(rows, more ? rows[^1].Id : null);
     }
+
+    // Digits with the separators people type in a phone number (+86 138-1234-5678).
+    private static bool IsPhoneLike(string text) =>
+        text.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')') && PersonalDataKeyRing.NormalizedPhone(text) is { Length: >= 7 and <= 12 };
 
     /// <summary>
     /// Units sold per China day and SKU: the lines of the orders received in [<paramref name="from"/>,
@@ -288,7 +360,10 @@ public static class OrderStore
         return lines;
     }
 
-    private static OrderState Map(Row r) => DocumentJson.Deserialize<OrderState>(r.String("document")) with { Id = r.Long("id") };
+    private static OrderState Map(Row r) => Read(r, "document") with { Id = r.Long("id") };
+
+    private static OrderState Read(Row r, string column) =>
+        ReceiverEncryption.FromStorage(r.Database.PersonalData, DocumentJson.Deserialize<OrderState>(r.String(column)));
 
     private static StoredOrderEvent MapEvent(Row r) => new(r.Long("id"), r.Long("order_id"), new OrderEvent(
         r.Int("sequence"), r.String("type"),

@@ -2,7 +2,17 @@ namespace Ordo.Data.Webhooks;
 
 public sealed record WebhookSubscription(long Id, string Name, string Url, string Secret, IReadOnlyList<string> EventTypes, bool Active, DateTimeOffset CreatedAt)
 {
+    /// <summary><see cref="WebhookPersonalData.Masked"/> (default) or <see cref="WebhookPersonalData.Full"/>: how receivers' personal data reaches this subscriber.</summary>
+    public string PersonalData { get; init; } = WebhookPersonalData.Masked;
+
     public bool Wants(string eventType) => Active && (EventTypes.Contains("*") || EventTypes.Contains(eventType));
+}
+
+/// <summary>What a subscriber receives of personal data: masked as for a viewer without personal-data permissions, or in full.</summary>
+public static class WebhookPersonalData
+{
+    public const string Masked = "masked";
+    public const string Full = "full";
 }
 
 public sealed record WebhookAttempt(long Id, long JobId, long SubscriptionId, long EventId, DateTimeOffset AttemptedAt, int? StatusCode, string? Error, long DurationMs);
@@ -13,10 +23,11 @@ public static class WebhookStore
 {
     // The secret is stored as given for now: it must be read back to sign deliveries. Encryption at rest of secrets
     // and personal data comes with the personal-data protection work.
-    public static Task<long> AddSubscriptionAsync(DbSession s, string name, string url, string secret, IReadOnlyList<string> eventTypes, DateTimeOffset now) =>
+    public static Task<long> AddSubscriptionAsync(DbSession s, string name, string url, string secret, IReadOnlyList<string> eventTypes, DateTimeOffset now,
+        string personalData = WebhookPersonalData.Masked) =>
         s.ScalarAsync<long>(
-            "INSERT INTO webhook_subscriptions (name, url, secret, event_types, active, created_at) VALUES (@n, @u, @s, @e, @a, @now) RETURNING id",
-            ("n", name), ("u", url), ("s", secret), ("e", DocumentJson.Serialize(eventTypes)), ("a", true), ("now", now));
+            "INSERT INTO webhook_subscriptions (name, url, secret, event_types, active, created_at, personal_data) VALUES (@n, @u, @s, @e, @a, @now, @pd) RETURNING id",
+            ("n", name), ("u", url), ("s", secret), ("e", DocumentJson.Serialize(eventTypes)), ("a", true), ("now", now), ("pd", personalData));
 
     public static Task<List<WebhookSubscription>> ListSubscriptionsAsync(DbSession s, bool activeOnly = false) =>
         s.QueryAsync($"SELECT * FROM webhook_subscriptions {(activeOnly ? "WHERE active = @a" : "")} ORDER BY id", Map, ("a", true));
@@ -57,5 +68,8 @@ public static class WebhookStore
 
     private static WebhookSubscription Map(Row r) => new(
         r.Long("id"), r.String("name"), r.String("url"), r.String("secret"), DocumentJson.Deserialize<List<string>>(r.String("event_types")),
-        r.Bool("active"), r.Instant("created_at"));
+        r.Bool("active"), r.Instant("created_at"))
+    {
+        PersonalData = r.Database.PersonalDataColumns ? r.String("personal_data") : WebhookPersonalData.Masked,
+    };
 }

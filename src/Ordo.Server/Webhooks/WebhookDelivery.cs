@@ -80,7 +80,9 @@ public sealed class WebhookDeliveryHandler(
             ["orderNo"] = payload.OrderNo,
             ["sequence"] = stored.Event.Sequence,
             ["event"] = JsonSerializer.SerializeToNode(OrderEventView.Of(stored), ApiJson.Options),
-            ["order"] = JsonSerializer.SerializeToNode(OrderView.From(order), ApiJson.Options),
+            // Masked unless the subscription was cleared for personal data (by someone with pii:full, audited then).
+            ["order"] = JsonSerializer.SerializeToNode(OrderView.From(order,
+                Security.PersonalData.ViewerAccess.OfSubscriber(subscription.PersonalData == WebhookPersonalData.Full)), ApiJson.Options),
         };
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(ApiJson.Options));
 

@@ -89,13 +89,15 @@ public class RawPayloadMasksTests
         RawPayloadMasks.MaskText(text, PersonalDataAccess.MaskedOnly).ShouldBe(expected);
 
     [Fact]
-    public void Hidden_id_cards_are_not_shown_even_masked_and_text_that_is_not_json_is_withheld()
+    public void Hidden_id_cards_are_not_shown_even_masked_csv_is_masked_by_header_and_other_text_is_withheld()
     {
         var warehouse = new PersonalDataAccess(FieldAccess.Full, FieldAccess.Full, FieldAccess.Full, FieldAccess.Hidden);
         var masked = RawPayloadMasks.Mask($$$$"""{"receiver":{"idCard":"{{{{IdCard}}}}","name":"{{{{Name}}}}"}}""", warehouse)!;
         masked.ShouldNotContain("X\"");
         masked.ShouldContain(Name);
-        RawPayloadMasks.Mask("订单号,收货人,手机\n1,张三丰,13812345678", PersonalDataAccess.MaskedOnly).ShouldBeNull();
+        RawPayloadMasks.Mask("订单号,收货人,手机\n1,张三丰,13812345678", PersonalDataAccess.MaskedOnly).ShouldBe("订单号,收货人,手机\n1,张**,138****5678\n");
+        RawPayloadMasks.Mask("no personal columns,here\n1,2", PersonalDataAccess.MaskedOnly).ShouldBeNull();
+        RawPayloadMasks.Mask("not json {", PersonalDataAccess.MaskedOnly).ShouldBeNull();
         RawPayloadMasks.Mask("a,b", PersonalDataAccess.Everything).ShouldBe("a,b");
     }
 }

@@ -158,6 +158,9 @@ public abstract class DemoSimulationTests(Db kind)
             defaultRun ? new("Ordo:DemoData", "true") : new("Ordo:DemoSimulation", "true"),
             new("Ordo:DataDirectory", dataDirectory),
             new("Ordo:Secrets:Key", secretsKey),
+            // Configured like the secrets key, so the first run logs no warning about creating a key file.
+            new("Ordo:PersonalData:Keys:k1:Key", secretsKey),
+            new("Ordo:PersonalData:IndexKey", secretsKey),
             new("Logging:LogLevel:Ordo.Server.Demo", "Information"),
         ];
 

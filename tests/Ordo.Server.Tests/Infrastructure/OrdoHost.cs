@@ -90,7 +90,10 @@ public class OrdoHost : IAsyncLifetime
     /// <param name="followRedirects">False for tests that check a redirect itself (console forms).</param>
     public HttpClient NewClient(string? apiKey, bool followRedirects = true)
     {
-        var client = _factory!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects });
+        // CreateClient() knows the Kestrel port when the host listens on loopback; options must carry that base address.
+        var client = followRedirects
+            ? _factory!.CreateClient()
+            : _factory!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = _factory.CreateClient().BaseAddress! });
         if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }

@@ -86,8 +86,18 @@ public static partial class PushHooks
 
     /// <summary>GET /api/v1/shops/{shopCode}/push-attempts?outcome=refused: the shop's recent pushes, newest first.</summary>
     public static void MapAttempts(RouteGroupBuilder api) =>
-        api.MapGet("/shops/{shopCode}/push-attempts", async (string shopCode, string? outcome, int? limit, OrdoDatabase db, CancellationToken ct) =>
-            Results.Json(new { items = await db.ReadAsync(s => PushAttemptStore.ListAsync(s, shopCode, outcome, limit ?? 50), ct) }, ApiJson.Options))
+        api.MapGet("/shops/{shopCode}/push-attempts", async (string shopCode, string? outcome, int? limit, HttpContext http, OrdoDatabase db, AuditTrail audit, CancellationToken ct) =>
+        {
+            var items = await db.ReadAsync(s => PushAttemptStore.ListAsync(s, shopCode, outcome, limit ?? 50), ct);
+            // A push's body can hold the receivers of the orders it carries: shown in full only to whoever may see
+            // everything (and audited), masked for the others.
+            var access = Security.PersonalData.ViewerAccess.Of(http.User);
+            if (access == Ordo.Core.Privacy.PersonalDataAccess.Everything && items.Count > 0)
+                await audit.RecordAsync(http, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, $"push-attempts:{shopCode}", new { fields = new[] { "bodyExcerpt" }, rows = items.Count });
+            else
+                items = items.Select(a => a with { BodyExcerpt = Ordo.Core.Privacy.RawPayloadMasks.MaskOrWithhold(a.BodyExcerpt, access) }).ToList();
+            return Results.Json(new { items }, ApiJson.Options);
+        })
         .RequireAuthorization(Permissions.OrdersRead)
         .WithName("ListPushAttempts").WithSummary("Recent pushes to a shop's hook, authentic or not, with the reason of each refusal.");
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Ordo.Data;
 using Ordo.Data.Inbox;
 using Ordo.Server.Features.Orders;
+using Ordo.Core.Privacy;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 
 namespace Ordo.Server.Features.Inbox;
 
@@ -18,17 +20,25 @@ public static class InboxEndpoints
         JsonElement? Errors, string? OrderNo, string? Outcome, int Attempts, DateTimeOffset? ProcessedAt, string Payload, string? OriginalPayload,
         string Format)
     {
-        public static InboxItemView From(InboxItem i) => new(
+        /// <summary>The item with its payloads masked by <paramref name="access"/> (as they arrived only for full access).</summary>
+        public static InboxItemView From(InboxItem i, PersonalDataAccess access) => new(
             i.Id, i.ReceivedAt, i.Source, i.Platform, i.ShopCode, i.PlatformOrderId, i.Status,
             i.Errors is null ? null : JsonDocument.Parse(i.Errors).RootElement.Clone(), i.OrderNo, i.Outcome, i.Attempts, i.ProcessedAt,
-            i.Payload, i.OriginalPayload, i.Format);
+            RawPayloadMasks.MaskOrWithhold(i.Payload, access), i.OriginalPayload is null ? null : RawPayloadMasks.MaskOrWithhold(i.OriginalPayload, access), i.Format);
     }
+
+    /// <summary>Payloads shown in full are a view of personal data: one audit entry per request.</summary>
+    private static Task AuditPayloadsAsync(AuditTrail audit, HttpContext http, IReadOnlyList<InboxItem> items, PersonalDataAccess access) =>
+        access == PersonalDataAccess.Everything && items.Count > 0
+            ? audit.RecordAsync(http, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, string.Join(",", items.Select(i => "inbox:" + i.Id)),
+                new { fields = new[] { "payload" }, items = items.Count })
+            : Task.CompletedTask;
 
     private static readonly string[] Statuses = [InboxStatus.Received, InboxStatus.Accepted, InboxStatus.Rejected];
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/inbox", async (string? status, string? cursor, int? limit, OrdoDatabase db, CancellationToken ct) =>
+        api.MapGet("/inbox", async (string? status, string? cursor, int? limit, HttpContext http, OrdoDatabase db, AuditTrail audit, CancellationToken ct) =>
         {
             if (status is not null && !Statuses.Contains(status))
                 return Problems.BadRequest("status", $"unknown inbox status '{status}'; expected one of: {string.Join(", ", Statuses)}");
@@ -38,17 +48,22 @@ public static class InboxEndpoints
             var items = await db.ReadAsync(s => InboxStore.ListAsync(s, status, before, size + 1), ct);
             var more = items.Count > size;
             if (more) items.RemoveAt(items.Count - 1);
-            return Results.Json(new { items = items.Select(InboxItemView.From), nextCursor = more ? Cursor.Encode(items[^1].Id) : null }, ApiJson.Options);
+            var access = ViewerAccess.Of(http.User);
+            await AuditPayloadsAsync(audit, http, items, access);
+            return Results.Json(new { items = items.Select(i => InboxItemView.From(i, access)), nextCursor = more ? Cursor.Encode(items[^1].Id) : null }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.InboxManage).WithName("ListInbox").WithSummary("Inbox items, newest first; ?status=rejected for the dead letters.");
 
-        api.MapGet("/inbox/{id:long}", async (long id, OrdoDatabase db, CancellationToken ct) =>
-            await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct) is { } item
-                ? Results.Json(InboxItemView.From(item), ApiJson.Options)
-                : Problems.NotFound($"no inbox item {id}"))
+        api.MapGet("/inbox/{id:long}", async (long id, HttpContext http, OrdoDatabase db, AuditTrail audit, CancellationToken ct) =>
+        {
+            if (await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct) is not { } item) return Problems.NotFound($"no inbox item {id}");
+            var access = ViewerAccess.Of(http.User);
+            await AuditPayloadsAsync(audit, http, [item], access);
+            return Results.Json(InboxItemView.From(item, access), ApiJson.Options);
+        })
         .RequireAuthorization(Permissions.InboxManage).WithName("GetInboxItem");
 
-        api.MapPost("/inbox/{id:long}/replay", async (long id, HttpContext http, OrdoDatabase db, OrderIntake intake, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/inbox/{id:long}/replay", async (long id, HttpContext http, OrdoDatabase db, OrderIntake intake, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct, optional: true);
             if (problem is not null) return problem;
@@ -80,7 +95,7 @@ public static class InboxEndpoints
                     $"replayed as {results.Count} inbox items"), ct);
                 return Results.Json(SubmitOrderBatch.Response(results), ApiJson.Options);
             }
-            return SubmitOrder.ToHttp(await intake.ReplayAsync(item, corrected, actor, ct));
+            return await SubmitOrder.ToHttpAsync(await intake.ReplayAsync(item, corrected, actor, ct), http, audit);
         })
         .RequireAuthorization(Permissions.InboxManage).WithName("ReplayInboxItem").WithSummary("Process a rejected inbox item again.");
     }

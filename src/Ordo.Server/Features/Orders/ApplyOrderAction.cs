@@ -3,6 +3,7 @@ using Ordo.Data;
 using Ordo.Data.Orders;
 using Ordo.Server.Channels;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 
 namespace Ordo.Server.Features.Orders;
 
@@ -14,7 +15,7 @@ public static class ApplyOrderAction
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/orders/{orderNo}/{action}", async (string orderNo, string action, HttpContext http, OrdoDatabase db, ChannelRegistry channels,
-            Microsoft.Extensions.Options.IOptions<Configuration.OrdoOptions> options, TimeProvider clock, CancellationToken ct) =>
+            Microsoft.Extensions.Options.IOptions<Configuration.OrdoOptions> options, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             if (!OrderNumberRoute.TryRead(orderNo, out var no, out var problem)) return problem!;
             if (!OrderActions.TryParse(action, out var orderAction))
@@ -26,7 +27,12 @@ public static class ApplyOrderAction
             var (order, outcome) = await ApplyAsync(db, channels, options.Value, clock, no.Value, request, http.User.ToActor(), ct);
 
             if (order is null) return Problems.NotFound($"no order {no}");
-            if (outcome!.Succeeded) return Results.Json(OrderView.From(order.State), ApiJson.Options);
+            if (outcome!.Succeeded)
+            {
+                var access = ViewerAccess.Of(http.User);
+                await audit.AuditAsync(http, [order.State], access);
+                return Results.Json(OrderView.From(order.State, access), ApiJson.Options);
+            }
             if (outcome.IsConflict)
                 return Problems.Result(409, "Action not allowed in this status",
                     $"cannot {action} order {no}: {outcome.Problem}. Allowed now: {(outcome.AllowedActions.Count == 0 ? "nothing (final status)" : string.Join(", ", outcome.AllowedActions))}",

@@ -3,6 +3,7 @@ using Ordo.Core.Orders;
 using Ordo.Data;
 using Ordo.Data.Orders;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 
 namespace Ordo.Server.Features.Orders;
 
@@ -13,9 +14,9 @@ namespace Ordo.Server.Features.Orders;
 public static class ListOrders
 {
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/orders", async (HttpRequest request, OrdoDatabase db, CancellationToken ct) =>
+        api.MapGet("/orders", async (HttpContext http, OrdoDatabase db, AuditTrail audit, CancellationToken ct) =>
         {
-            var q = request.Query;
+            var q = http.Request.Query;
             OrderStatus? status = null;
             if (q["status"].ToString() is { Length: > 0 } st)
             {
@@ -38,7 +39,9 @@ public static class ListOrders
             var shop = q["shop"].ToString() is { Length: > 0 } sh ? sh : null;
             var text = q["q"].ToString() is { Length: > 0 } t ? t : null;
             var page = await db.ReadAsync(s => OrderStore.ListAsync(s, new OrderQuery(status, platform, shop, from, to, text, after, limit)), ct);
-            return Results.Json(new { items = page.Orders.Select(OrderView.From), nextCursor = Cursor.Encode(page.NextCursor) }, ApiJson.Options);
+            var access = ViewerAccess.Of(http.User);
+            await audit.AuditAsync(http, page.Orders, access);
+            return Results.Json(new { items = page.Orders.Select(o => OrderView.From(o, access)), nextCursor = Cursor.Encode(page.NextCursor) }, ApiJson.Options);
         })
         .RequireAuthorization(Permissions.OrdersRead).WithName("ListOrders").WithSummary("Search orders, newest first, with cursor pagination.");
 

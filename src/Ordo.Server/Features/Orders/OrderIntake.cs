@@ -446,7 +446,7 @@ public sealed class OrderIntake(
             plan.Marks.AddRange(WithPushItem(w, new InboxMark(w.Item.InboxId, InboxStatus.Accepted, null, order.State.OrderNo, outcome,
                 data.Platform.Name(), data.ShopCode, data.PlatformOrderId)));
         }
-        foreach (var order in plan.Created.Concat(plan.Changed)) plan.Documents[order] = OrderStore.Prepare(order);
+        foreach (var order in plan.Created.Concat(plan.Changed)) plan.Documents[order] = OrderStore.Prepare(database, order);
         return plan;
     }
 

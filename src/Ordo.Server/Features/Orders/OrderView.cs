@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using Ordo.Core.Orders;
+using Ordo.Core.Privacy;
+using Ordo.Server.Security.PersonalData;
 using Ordo.Data.Orders;
 
 namespace Ordo.Server.Features.Orders;
@@ -21,12 +23,14 @@ public sealed record OrderView(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReservationView>? Reservations { get; init; }
 
-    public static OrderView From(OrderState s)
+    /// <summary>The order as a viewer with <paramref name="access"/> may see it: the receiver's personal fields masked or left out as it allows.</summary>
+    public static OrderView From(OrderState s, PersonalDataAccess access)
     {
         var d = s.Data;
         return new OrderView(
             s.OrderNo, d.Platform.Name(), d.ShopCode, d.PlatformOrderId, s.Status, s.Status.ChineseLabel(), s.ResumeStatus, s.HoldReasons,
-            d.CreatedAt, d.PaidAt, d.PlatformModifiedAt, s.ReceivedAt, s.UpdatedAt, d.Currency, d.Buyer, d.Receiver, d.ReceiverPrivacy, d.Oaid, d.OpenAddressId,
+            d.CreatedAt, d.PaidAt, d.PlatformModifiedAt, s.ReceivedAt, s.UpdatedAt, d.Currency, d.Buyer,
+            PersonalDataMasks.Receiver(d.Receiver, access), ViewerAccess.Mask(d.ReceiverPrivacy, access), d.Oaid, d.OpenAddressId,
             d.Lines.Select(l => l with { UnitPrice = Money2(l.UnitPrice), Discount = Money2(l.Discount) }).ToList(),
             new OrderAmounts(Money2(d.Amounts.Goods), Money2(d.Amounts.Freight), Money2(d.Amounts.Discount), Money2(d.Amounts.Paid)),
             d.BuyerMessage, d.SellerMemo, d.Tags, d.Priority, s.Shipment, s.Version,

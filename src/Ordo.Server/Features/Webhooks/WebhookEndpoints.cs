@@ -16,7 +16,7 @@ public static class WebhookEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/webhooks", async (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/webhooks", async (HttpContext http, OrdoDatabase db, TimeProvider clock, AuditTrail audit, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
             if (problem is not null) return problem;
@@ -30,8 +30,20 @@ public static class WebhookEndpoints
             if (types is null || types.Count == 0 || types.Any(t => t != "*" && !OrderEventTypes.All.Contains(t)))
                 return Problems.Result(422, "Invalid subscription", $"eventTypes must be an array of: *, {string.Join(", ", OrderEventTypes.All)}", "eventTypes");
             var name = body.String("name") ?? uri.Host;
-            var id = await db.WriteAsync(s => WebhookStore.AddSubscriptionAsync(s, name, url, secret, types, clock.GetUtcNow()), ct);
-            return Results.Json(new { id, name, url, eventTypes = types, active = true }, ApiJson.Options, statusCode: 201);
+            var personalData = body.String("personalData") ?? WebhookPersonalData.Masked;
+            if (personalData is not (WebhookPersonalData.Masked or WebhookPersonalData.Full))
+                return Problems.Result(422, "Invalid subscription", "personalData must be masked (default) or full", "personalData");
+            // Personal data in full leaves Ordo with every delivery: only someone who may see it all may ask for it.
+            if (personalData == WebhookPersonalData.Full && !Roles.Grant(http.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), Permissions.PersonalDataFull))
+            {
+                await audit.RecordAsync(http, AuditTrail.Actions.Denied, AuditTrail.Outcomes.Denied, "webhook " + url, new { personalData, needs = Permissions.PersonalDataFull });
+                return Problems.Result(403, "Forbidden", $"a subscription with personalData full needs the {Permissions.PersonalDataFull} permission", "personalData");
+            }
+            var id = await db.WriteAsync(s => WebhookStore.AddSubscriptionAsync(s, name, url, secret, types, clock.GetUtcNow(), personalData), ct);
+            // A full subscription is audited once, when it is made: each of its deliveries then carries personal data in full.
+            if (personalData == WebhookPersonalData.Full)
+                await audit.RecordAsync(http, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, $"webhook:{id}", new { url, personalData, eventTypes = types });
+            return Results.Json(new { id, name, url, eventTypes = types, active = true, personalData }, ApiJson.Options, statusCode: 201);
         })
         .RequireAuthorization(Permissions.WebhooksManage).WithName("CreateWebhook").WithSummary("Subscribe a URL to order events; deliveries are signed with the secret.");
 
@@ -39,7 +51,7 @@ public static class WebhookEndpoints
             Results.Json(new
             {
                 items = (await db.ReadAsync(s => WebhookStore.ListSubscriptionsAsync(s), ct))
-                    .Select(w => new { w.Id, w.Name, w.Url, w.EventTypes, w.Active, w.CreatedAt }),
+                    .Select(w => new { w.Id, w.Name, w.Url, w.EventTypes, w.Active, w.CreatedAt, w.PersonalData }),
             }, ApiJson.Options))
         .RequireAuthorization(Permissions.WebhooksManage).WithName("ListWebhooks");
 
