@@ -10,7 +10,7 @@ namespace Ordo.Server.Tests.Console;
 public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBase(host)
 {
     /// <summary>A shop of its own for a test (the host is shared by the class), with <paramref name="count"/> orders in it.</summary>
-    private async Task<(string Shop, List<(string OrderNo, string PlatformOrderId)> Orders)> ShopWithOrdersAsync(int count, string status = "Paid")
+    private async Task<(string Shop, List<(string OrderNo, string PlatformOrderId)> Orders)> ShopWithOrdersAsync(int count, string status = "Paid", string? idCard = null)
     {
         var shop = "CON-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         await Host.EnsureShopAsync("douyin", shop);
@@ -19,6 +19,7 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
         {
             var order = TestOrders.Example(status: status);
             order["shopCode"] = shop;
+            if (idCard is not null) order["receiver"]!["idCard"] = idCard;
             var body = await (await Host.PostOrderAsync(order)).ReadObjectAsync();
             orders.Add((body["orderNo"]!.GetValue<string>(), order["platformOrderId"]!.GetValue<string>()));
         }
@@ -200,12 +201,14 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
     [Fact]
     public async Task Receiver_and_raw_payload_are_masked_per_role_and_full_views_are_audited()
     {
-        var (_, orders) = await ShopWithOrdersAsync(1);
+        const string idCard = "11010519491231002X";
+        var (_, orders) = await ShopWithOrdersAsync(1, idCard: idCard);
         var orderNo = orders[0].OrderNo;
 
         var admin = await ConsolePages.Browser(Host).GetHtmlAsync($"/orders/{orderNo}");
         Text(admin, "receiver-phone").ShouldBe("13800138000");
         Text(admin, "receiver-name").ShouldBe("张三");
+        Text(admin, "receiver-idcard").ShouldBe(idCard);
         WebUtility.HtmlDecode(Block(admin, "raw-payload")).ShouldContain("\"phone\": \"13800138000\"");
         (await AuditCountAsync(orderNo)).ShouldBe(1);
 
@@ -213,19 +216,24 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
         Text(ops, "receiver-phone").ShouldBe("138****8000");
         Text(ops, "receiver-name").ShouldBe("张*");
         Text(ops, "receiver-address").ShouldNotContain("环岛东路");
+        Text(ops, "receiver-idcard").ShouldBe("1****************X");
         var raw = WebUtility.HtmlDecode(Block(ops, "raw-payload"));
         raw.ShouldContain("138****8000");
         raw.ShouldNotContain("13800138000");
         raw.ShouldNotContain("张三");
         raw.ShouldNotContain("环岛东路");
         raw.ShouldContain("马克杯");
+        raw.ShouldNotContain(idCard);
         ops.ShouldNotContain("13800138000");
+        ops.ShouldNotContain(idCard);
         (await AuditCountAsync(orderNo)).ShouldBe(1); // a masked view is not a personal-data view
 
         var finance = await ConsolePages.Browser(Host, await ConsolePages.CreateKeyAsync(Host, "finance")).GetHtmlAsync($"/orders/{orderNo}");
         Text(finance, "receiver-phone").ShouldBe("138****8000");
         Text(finance, "receiver-name").ShouldBe("张三");
+        Text(finance, "receiver-idcard").ShouldNotContain("1101");
         finance.ShouldNotContain("13800138000");
+        finance.ShouldNotContain(idCard);
         (await AuditCountAsync(orderNo)).ShouldBe(2);
     }
 

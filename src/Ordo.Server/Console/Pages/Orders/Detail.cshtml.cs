@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,6 +14,7 @@ using Ordo.Server.Channels;
 using Ordo.Server.Configuration;
 using Ordo.Server.Features.Orders;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 
 namespace Ordo.Server.Console.Pages.Orders;
 
@@ -32,6 +32,8 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
     public OrderState Order { get; private set; } = null!;
     public PersonalDataAccess Access { get; private set; } = PersonalDataAccess.MaskedOnly;
     public Receiver? Receiver { get; private set; }
+    /// <summary>The platform's masks of the receiver, as far as the viewer may see the fields at all.</summary>
+    public ReceiverPrivacy? PlatformMasks { get; private set; }
     public IReadOnlyList<StoredOrderEvent> Events { get; private set; } = [];
     public IReadOnlyList<Reservation> Reservations { get; private set; } = [];
     public IReadOnlyList<OrderWebhookAttempt> Webhooks { get; private set; } = [];
@@ -81,9 +83,10 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         Reservations = found.reservations;
         Webhooks = found.webhooks;
         CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
-        Access = AccessOf(User);
+        Access = ViewerAccess.Of(User);
         Receiver = PersonalDataMasks.Receiver(Order.Data.Receiver, Access);
-        Payloads = found.inbox.Select(i => (i, RawPayloadMasks.Mask(i.Payload, Access))).ToList();
+        PlatformMasks = ViewerAccess.Mask(Order.Data.ReceiverPrivacy, Access);
+        Payloads = found.inbox.Select(i => (i, Indented(RawPayloadMasks.Mask(i.Payload, Access)))).ToList();
         // The view is on record before the page leaves (AuditTrail writes in its own transaction).
         if (Access.AnyFull)
             await audit.RecordAsync(HttpContext, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, Order.OrderNo,
@@ -91,8 +94,25 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         return Page();
     }
 
-    public static PersonalDataAccess AccessOf(ClaimsPrincipal user) =>
-        Permissions.PersonalDataAccessOf(Roles.PermissionsOf(user.FindAll(ClaimTypes.Role).Select(c => c.Value)));
+    /// <summary>JSON indented for reading (the masker keeps a payload shown in full as sent); other text as it is.</summary>
+    private static string? Indented(string? payload)
+    {
+        if (payload is null) return null;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(payload)?.ToJsonString(PrettyJson) ?? payload;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return payload;
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions PrettyJson = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private static string[] FullFields(PersonalDataAccess a) =>
         new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
