@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ordo.Cli.Import;
 using Ordo.Cli.Inventory;
 using Ordo.Cli.Shops;
+using Ordo.Cli.Users;
 using Ordo.Simulator;
 
 // `ordo`: Ordo's command line. Commands talk to a running Ordo server through its API.
@@ -167,7 +168,34 @@ stockCount.SetAction(async (parse, ct) =>
 });
 var stock = new Command("stock", "Receive and count stock.") { stockImport, stockCount };
 
-var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops, skus, stock };
+var userEmail = new Option<string>("--email") { Description = "the user's e-mail address (their sign-in name)", Required = true };
+var userPassword = new Option<string?>("--password") { Description = "the password (at least 10 characters); '-' reads it from standard input (keeps it out of the shell history)" };
+var userGenerate = new Option<bool>("--generate") { Description = "let Ordo make the password (printed once)" };
+var userRoles = new Option<string?>("--roles") { Description = "comma-separated roles: admin, operations, customer-service, warehouse, finance" };
+var userName = new Option<string?>("--name") { Description = "the user's display name" };
+UserAdmin Users(HttpClient http) => new(http, Console.Out, Console.Error, Console.In);
+var usersAdd = new Command("add", "Add a console user with roles; the password (given or made) must be changed at the first sign-in.")
+{
+    userEmail, userPassword, userGenerate, userRoles, userName, server, key,
+};
+usersAdd.SetAction(async (parse, ct) => Connect(parse, "users add", TimeSpan.FromSeconds(30)) is { } http
+    ? await Users(http).AddAsync(parse.GetValue(userEmail)!, parse.GetValue(userPassword), parse.GetValue(userGenerate), parse.GetValue(userRoles), parse.GetValue(userName), ct)
+    : UserAdmin.Refused);
+var usersReset = new Command("reset", "Reset a user's password to the one given, or to one Ordo makes (printed once), and end a lockout; it must be changed at the next sign-in.")
+{
+    userEmail, userPassword, server, key,
+};
+usersReset.SetAction(async (parse, ct) => Connect(parse, "users reset", TimeSpan.FromSeconds(30)) is { } http
+    ? await Users(http).ResetAsync(parse.GetValue(userEmail)!, parse.GetValue(userPassword), ct)
+    : UserAdmin.Refused);
+var usersList = new Command("list", "List the console users with their roles and state.") { server, key };
+usersList.SetAction(async (parse, ct) => Connect(parse, "users list", TimeSpan.FromSeconds(30)) is { } http ? await Users(http).ListAsync(ct) : UserAdmin.Refused);
+var users = new Command("users", "Add console users, reset their passwords, list them (needs an API key with users:manage). Exit codes: 0 done; 1 Ordo failed; 2 refused (the server's reason is printed), bad usage or Ordo unreachable.")
+{
+    usersAdd, usersReset, usersList,
+};
+
+var root = new RootCommand("Ordo's command line: talks to a running Ordo server.") { simulate, import, shops, skus, stock, users };
 var parsed = root.Parse(args);
 // Bad usage is one line (the parser's error) and exit code 2, not the whole help page: --help shows that.
 if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;

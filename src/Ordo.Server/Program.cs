@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Ordo.Data;
 using Ordo.Data.Orders;
@@ -17,6 +16,7 @@ using Ordo.Server.Jobs;
 using Ordo.Server.Observability;
 using Ordo.Server.Security;
 using Ordo.Server.Security.PersonalData;
+using Ordo.Server.Security.Users;
 using Ordo.Server.Webhooks;
 
 // appsettings.json is found next to the binary wherever Ordo is started from; ./data stays relative to the working directory.
@@ -64,14 +64,7 @@ builder.Services.AddSingleton<IJobHandler, Ordo.Server.Features.Inventory.Follow
 if (builder.Configuration.GetValue($"{OrdoOptions.Section}:Jobs:Enabled", true))
     builder.Services.AddHostedService<JobRunner>();
 
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorization(o =>
-{
-    foreach (var permission in Permissions.All)
-        o.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireAssertion(ctx =>
-            Roles.Grant(ctx.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), permission)));
-});
+builder.AddOrdoUsers();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
@@ -80,6 +73,7 @@ builder.Services.AddOrdoConsole();
 var app = builder.Build();
 
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
+await app.StartUsersAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -114,6 +108,7 @@ InboxEndpoints.Map(api);
 CatalogueEndpoints.Map(api);
 WebhookEndpoints.Map(api);
 ApiKeyEndpoints.Map(api);
+UserEndpoints.Map(api);
 Ordo.Server.Features.Inventory.InventoryEndpoints.Map(api);
 Ordo.Server.Features.Inventory.ReplenishmentReport.Map(api);
 Ordo.Server.Features.Inventory.SetSkuChannels.Map(api);

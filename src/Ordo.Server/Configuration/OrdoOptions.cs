@@ -75,6 +75,10 @@ public sealed class BootstrapOptions
 {
     /// <summary>On first start with no API keys, this key becomes an admin key (for automation).</summary>
     public string? ApiKey { get; set; }
+    /// <summary>On first start with no users, the first admin's e-mail (default <c>admin@ordo.local</c>).</summary>
+    public string? AdminEmail { get; set; }
+    /// <summary>The first admin's password; unset: a one-time password is made, logged once and saved to the data directory.</summary>
+    public string? AdminPassword { get; set; }
 }
 
 public sealed class JobOptions

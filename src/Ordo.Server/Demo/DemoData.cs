@@ -26,6 +26,9 @@ public sealed partial class DemoData(OrdoDatabase database, OrderIntake intake, 
         (Platform.Youzan, "YZ-MALL", "有赞微商城"), (Platform.Wechat, "WX-MINI", "微信小程序商城"),
     ];
 
+    /// <summary>The demo's shop codes (the first start's demo users are made only where the demo data is).</summary>
+    public static IEnumerable<string> ShopCodes => Shops.Select(s => s.Code);
+
     private static readonly (string Code, string Name, decimal Price)[] Skus =
     [
         ("MUG-W", "马克杯 白色", 99.00m), ("MUG-B", "马克杯 黑色", 99.00m), ("TS-RED-M", "纯棉T恤 红色 M", 79.00m),

@@ -75,14 +75,26 @@ public static class Roles
         [Integration] = [Permissions.OrdersRead, Permissions.OrdersWrite, Permissions.InventoryRead, Permissions.InventoryWrite],
     };
 
+    // What each role grants now: the defaults above, or the configured grants (Ordo:Roles:<role>, RoleGrants) set at start.
+    private static volatile IReadOnlyDictionary<string, string[]> _effective = Grants;
+
+    /// <summary>Replaces the grants of the roles given (null: back to the defaults). Called once at start.</summary>
+    public static void UseGrants(IReadOnlyDictionary<string, string[]>? overrides) =>
+        _effective = overrides is null or { Count: 0 }
+            ? Grants
+            : Grants.ToDictionary(g => g.Key, g => overrides.TryGetValue(g.Key, out var o) ? o : g.Value, StringComparer.Ordinal);
+
+    /// <summary>What the role grants without configuration.</summary>
+    public static IReadOnlyList<string> DefaultGrants(string role) => Grants.TryGetValue(role, out var p) ? p : [];
+
     public static IReadOnlyCollection<string> All => Grants.Keys;
 
     public static bool Exists(string role) => Grants.ContainsKey(role);
 
     /// <summary>Every permission the roles grant together.</summary>
     public static IReadOnlySet<string> PermissionsOf(IEnumerable<string> roles) =>
-        roles.SelectMany(r => Grants.TryGetValue(r, out var p) ? p : []).ToHashSet(StringComparer.Ordinal);
+        roles.SelectMany(r => _effective.TryGetValue(r, out var p) ? p : []).ToHashSet(StringComparer.Ordinal);
 
     public static bool Grant(IEnumerable<string> roles, string permission) =>
-        roles.Any(r => Grants.TryGetValue(r, out var p) && p.Contains(permission));
+        roles.Any(r => _effective.TryGetValue(r, out var p) && p.Contains(permission));
 }

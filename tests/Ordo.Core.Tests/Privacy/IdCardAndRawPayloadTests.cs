@@ -60,7 +60,7 @@ public class IdCardAndRawPayloadTests
     public void Raw_json_payloads_are_masked_by_field_name_whatever_the_platform()
     {
         var taobao = """{"tid":"123","receiver_name":"张三","receiver_mobile":"13812345678","receiver_state":"浙江省","receiver_address":"文三路 100 号","oaid":"1@x","id_card_no":"11010519491231002X"}""";
-        var masked = JsonNode.Parse(RawPayloadMasks.Mask(taobao, PersonalDataAccess.MaskedOnly))!;
+        var masked = JsonNode.Parse(RawPayloadMasks.Mask(taobao, PersonalDataAccess.MaskedOnly)!)!;
         masked["receiver_name"]!.GetValue<string>().ShouldBe("张*");
         masked["receiver_mobile"]!.GetValue<string>().ShouldBe("138****5678");
         masked["receiver_address"]!.GetValue<string>().ShouldBe(PersonalDataMasks.HiddenDetail);
@@ -69,7 +69,7 @@ public class IdCardAndRawPayloadTests
         masked["id_card_no"]!.GetValue<string>().ShouldBe("1****************X");
 
         var shopify = """{"id":1,"email":"wei.li@example.com","shipping_address":{"name":"Wei Li","first_name":"Wei","address1":"1 Main St","phone":"+1 555 0100","city":"Austin"},"line_items":[{"name":"Mug"}]}""";
-        var s = RawPayloadMasks.Mask(shopify, PersonalDataAccess.MaskedOnly);
+        var s = RawPayloadMasks.Mask(shopify, PersonalDataAccess.MaskedOnly)!;
         s.ShouldNotContain("wei.li@example.com");
         s.ShouldNotContain("Wei Li");
         s.ShouldNotContain("1 Main St");
@@ -83,7 +83,7 @@ public class IdCardAndRawPayloadTests
     public void Raw_csv_payloads_are_masked_by_column_header()
     {
         var csv = "订单编号,收货人姓名,联系手机,收货地址,商品标题\n1001,张三,13812345678,浙江省杭州市西湖区文三路100号,马克杯\n";
-        var masked = RawPayloadMasks.Mask(csv, PersonalDataAccess.MaskedOnly);
+        var masked = RawPayloadMasks.Mask(csv, PersonalDataAccess.MaskedOnly)!;
         masked.ShouldContain("张*");
         masked.ShouldContain("138****5678");
         masked.ShouldNotContain("文三路100号");

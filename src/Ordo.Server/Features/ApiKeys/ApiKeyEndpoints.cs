@@ -9,7 +9,7 @@ public static class ApiKeyEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/api-keys", async (HttpContext http, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/api-keys", async (HttpContext http, OrdoDatabase db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
         {
             var (body, problem) = await RequestBody.ReadObjectAsync(http.Request, ct);
             if (problem is not null) return problem;
@@ -21,6 +21,7 @@ public static class ApiKeyEndpoints
                 return Problems.Result(422, "Invalid API key request", $"unknown role '{unknown}'; roles are: {string.Join(", ", Roles.All)}", "roles");
             var key = ApiKeyFormat.NewKey();
             var id = await db.WriteAsync(s => ApiKeyStore.AddAsync(s, name, ApiKeyFormat.Prefix(key), ApiKeyFormat.Hash(key), roles.Distinct().ToList(), clock.GetUtcNow()), ct);
+            await audit.RecordAsync(http, AuditTrail.Actions.KeyCreated, AuditTrail.Outcomes.Ok, $"key:{name}#{id}", new { roles });
             return Results.Json(new { id, name, roles, key, note = "store this key now: Ordo keeps only its hash and cannot show it again" }, ApiJson.Options, statusCode: 201);
         })
         .RequireAuthorization(Permissions.KeysManage).WithName("CreateApiKey");
@@ -29,10 +30,11 @@ public static class ApiKeyEndpoints
             Results.Json(new { items = await db.ReadAsync(ApiKeyStore.ListAsync, ct) }, ApiJson.Options))
         .RequireAuthorization(Permissions.KeysManage).WithName("ListApiKeys");
 
-        api.MapDelete("/api-keys/{id:long}", async (long id, OrdoDatabase db, TimeProvider clock, CancellationToken ct) =>
+        api.MapDelete("/api-keys/{id:long}", async (long id, HttpContext http, OrdoDatabase db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
         {
             var revoked = await db.WriteAsync(s => ApiKeyStore.RevokeAsync(s, id, clock.GetUtcNow()), ct);
             ApiKeyAuthenticationHandler.Forget();
+            if (revoked > 0) await audit.RecordAsync(http, AuditTrail.Actions.KeyRevoked, AuditTrail.Outcomes.Ok, $"key:#{id}");
             return revoked == 0 ? Problems.NotFound($"no active API key {id}") : Results.NoContent();
         })
         .RequireAuthorization(Permissions.KeysManage).WithName("RevokeApiKey");
