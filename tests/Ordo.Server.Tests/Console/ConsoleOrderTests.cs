@@ -194,8 +194,10 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
         events.ShouldContainKey("backlog-Paid");
         events.ShouldContainKey("rejected");
         long.Parse(events["orders"]).ShouldBeGreaterThan(0);
-        // Without a key the stream is refused.
-        (await Host.NewClient(null).GetAsync("/console/live")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        // Without a key or a session the stream is refused: like every console page, it sends to the sign-in page.
+        var anonymous = await Host.NewClient(null, followRedirects: false).GetAsync("/console/live");
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        anonymous.Headers.Location!.OriginalString.ShouldContain("/login?");
     }
 
     [Fact]
