@@ -68,6 +68,16 @@ public abstract partial class SignInTests(UsersHost host)
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.OriginalString.ShouldEndWith("/login?returnUrl=%2Fusers%3Fpage%3D2");
 
+        // What is not a page opened in the browser (the live stream, a script's fetch) gets the bare status.
+        var plain = Host.NewClient(null, followRedirects: false);
+        (await plain.GetAsync("/users")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using (var htmx = new HttpRequestMessage(HttpMethod.Get, "/users"))
+        {
+            htmx.Headers.Add("HX-Request", "true");
+            var answer = await plain.SendAsync(htmx);
+            answer.Headers.GetValues("HX-Redirect").Single().ShouldEndWith("/login?returnUrl=%2Fusers");
+        }
+
         var api = await browser.GetAsync("/api/v1/orders");
         api.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         api.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");

@@ -28,8 +28,13 @@ public sealed class PostgresUsersHost() : UsersHost(Db.Postgres);
 /// <summary>Signing in the way a browser does: the form's antiforgery token, cookies kept by the client, redirects not followed.</summary>
 public static partial class SignIn
 {
-    /// <summary>A browser with no API key and its own cookie jar.</summary>
-    public static HttpClient Browser(OrdoHost host) => host.NewClient(null, followRedirects: false);
+    /// <summary>A browser with no API key and its own cookie jar, asking for HTML as a browser's navigation does.</summary>
+    public static HttpClient Browser(OrdoHost host)
+    {
+        var client = host.NewClient(null, followRedirects: false);
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        return client;
+    }
 
     /// <summary>GET /login, then POST the form; the answer is the POST's (302 on success, the page again on failure).</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, string email, string password, string? returnUrl = null)

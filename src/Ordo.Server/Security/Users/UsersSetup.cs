@@ -127,9 +127,12 @@ public static class UsersSetup
             : Redirect(ctx);
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    // The API and the console's live stream answer 401/403 themselves: a redirect means nothing to them.
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/console/live");
 
-    // htmx follows redirects inside the page; HX-Redirect makes it load the sign-in page as a whole instead.
+    // A page opened in the browser is redirected (to sign in, or to the 403 page). htmx would follow a redirect inside
+    // the page: HX-Redirect makes it load the target as a whole. Anything else that is not a page (the live event
+    // stream, a script's fetch) gets the bare status, as the API does.
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> ctx)
     {
         if (ctx.Request.Headers.ContainsKey("HX-Request"))
@@ -137,7 +140,10 @@ public static class UsersSetup
             ctx.Response.StatusCode = StatusCodes.Status200OK;
             ctx.Response.Headers["HX-Redirect"] = ctx.RedirectUri;
         }
-        else ctx.Response.Redirect(ctx.RedirectUri);
+        else if (ctx.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true))
+            ctx.Response.Redirect(ctx.RedirectUri);
+        else
+            ctx.Response.StatusCode = ctx.RedirectUri.Contains(LoginPath, StringComparison.Ordinal) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
         return Task.CompletedTask;
     }
 }

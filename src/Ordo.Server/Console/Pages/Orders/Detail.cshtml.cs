@@ -94,13 +94,17 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         return Page();
     }
 
-    /// <summary>JSON indented for reading (the masker keeps a payload shown in full as sent); other text as it is.</summary>
+    private static string[] FullFields(PersonalDataAccess a) =>
+        new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
+            .Where(f => f.Item2 == FieldAccess.Full).Select(f => f.Item1).ToArray();
+
+    // JSON is shown indented, whether masked or as sent; anything else as it is.
     private static string? Indented(string? payload)
     {
-        if (payload is null) return null;
+        if (payload is null || payload.Length == 0 || payload[0] is not ('{' or '[')) return payload;
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(payload)?.ToJsonString(PrettyJson) ?? payload;
+            return System.Text.Json.Nodes.JsonNode.Parse(payload)?.ToJsonString(IndentedJson) ?? payload;
         }
         catch (System.Text.Json.JsonException)
         {
@@ -108,13 +112,9 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         }
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions PrettyJson = new()
+    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new()
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    private static string[] FullFields(PersonalDataAccess a) =>
-        new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
-            .Where(f => f.Item2 == FieldAccess.Full).Select(f => f.Item1).ToArray();
 }
