@@ -42,6 +42,9 @@ public abstract partial class ConsoleOrderTests(OrdoHost host) : CatalogueTestBa
         var detail = await browser.GetHtmlAsync($"/orders/{orders[0].OrderNo}");
         detail.ShouldContain("data-test=\"timeline-event\"");
         detail.ShouldContain("马克杯");
+        // Only the actions the lifecycle allows for a paid order get a button.
+        foreach (var allowed in new[] { "accept", "hold", "cancel" }) ConsolePages.CountTest(detail, "action-" + allowed).ShouldBe(1, allowed);
+        ConsolePages.CountTest(detail, "action-release").ShouldBe(0);
         (await browser.GetHtmlAsync("/holds")).ShouldContain("data-test=\"holds-list\"");
         // An unknown or malformed order number is the console's 404 page.
         (await browser.GetHtmlAsync("/orders/NOT-AN-ORDER", HttpStatusCode.NotFound)).ShouldContain("data-test=\"error-page\"");

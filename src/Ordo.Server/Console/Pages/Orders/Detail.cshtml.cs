@@ -40,6 +40,8 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
     /// <summary>Each inbox row of the order with its payload as this viewer may see it (null: withheld).</summary>
     public IReadOnlyList<(InboxItem Item, string? Payload)> Payloads { get; private set; } = [];
     public bool CanAct { get; private set; }
+    /// <summary>Which of <see cref="Actions"/> the lifecycle allows in the order's status (only those get a button).</summary>
+    public IReadOnlyList<string> AllowedActions { get; private set; } = [];
     public string? ActionProblem { get; private set; }
     public string? ActionDone { get; private set; }
 
@@ -83,6 +85,8 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         Reservations = found.reservations;
         Webhooks = found.webhooks;
         CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
+        var allowed = OrderLifecycle.AllowedActions(Order.Status, Order.ResumeStatus).Select(a => a.Name()).ToHashSet(StringComparer.Ordinal);
+        AllowedActions = Actions.Where(allowed.Contains).ToList();
         Access = ViewerAccess.Of(User);
         Receiver = PersonalDataMasks.Receiver(Order.Data.Receiver, Access);
         PlatformMasks = ViewerAccess.Mask(Order.Data.ReceiverPrivacy, Access);
