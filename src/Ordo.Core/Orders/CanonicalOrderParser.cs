@@ -211,7 +211,13 @@ public static class CanonicalOrderParser
     {
         public List<FieldError> Errors { get; } = [];
 
-        public void Error(string field, string reason, string? fragment) => Errors.Add(new FieldError(field, reason, fragment));
+        public void Error(string field, string reason, string? fragment) =>
+            Errors.Add(new FieldError(field, reason, PersonalFields.Contains(field) && fragment is not null && !fragment.Contains('*') ? "(not shown: personal data)" : fragment));
+
+        // A rejection's reasons are kept in clear with the inbox item and shown to whoever manages the inbox: the
+        // value of a personal field that failed is left out of them (a masked value, which failed for being one, stays).
+        private static readonly HashSet<string> PersonalFields =
+            ["receiver.name", "receiver.phone", "receiver.street", "receiver.address", "receiver.postalCode"];
 
         public bool HasErrorFor(string field) => Errors.Any(e => e.Field == field);
 

@@ -70,20 +70,27 @@ public static class PushAttemptStore
             ?? throw new Privacy.PersonalDataException("this push excerpt is encrypted but no personal-data keys are configured here");
     }
 
-    /// <summary>Re-encrypts excerpts not on the active key (or in clear) after <paramref name="afterId"/>; rows are only ever inserted, so no version check is needed.</summary>
-    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    /// <summary>The next push excerpts after <paramref name="afterId"/> not on the active key (or in clear), re-encrypted in memory; null when none is left.</summary>
+    public static async Task<Privacy.ReencryptedBatch?> PrepareReencryptionAsync(DbSession s, long afterId, int limit)
     {
         var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
         var found = await s.QueryAsync(
             "SELECT id, body_excerpt FROM push_attempts WHERE id > @after AND (pd_key IS NULL OR pd_key < @key OR pd_key > @key) ORDER BY id LIMIT @limit",
             r => (Id: r.Long("id"), Excerpt: r.String("body_excerpt")), ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
-        if (found.Count == 0) return (null, 0);
-        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("body_excerpt", ColumnType.Text));
-        foreach (var (id, excerpt) in found) rows.Add(id, ring.Encrypt(ring.Decrypt(excerpt)));
-        var written = await rows.ExecuteAsync(s, "v", source =>
-            $"UPDATE push_attempts SET body_excerpt = v.body_excerpt, pd_key = @key FROM {source} WHERE push_attempts.id = v.id", ("key", ring.ActiveKeyId));
-        return (found[^1].Id, written);
+        if (found.Count == 0) return null;
+        var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("old_excerpt", ColumnType.Text), new RowColumn("body_excerpt", ColumnType.Text),
+            new RowColumn("pd_key", ColumnType.Text));
+        foreach (var (id, excerpt) in found) rows.Add(id, excerpt, ring.Encrypt(ring.Decrypt(excerpt)), ring.ActiveKeyId);
+        return new Privacy.ReencryptedBatch("push_attempts", found[^1].Id, rows);
     }
+
+    /// <summary>Writes re-encrypted excerpts (rows are only ever inserted; the check on the text read is for safety alone).</summary>
+    public static Task<int> WriteReencryptedAsync(DbSession s, RowSet rows) =>
+        rows.ExecuteAsync(s, "v", source =>
+            $"""
+            UPDATE push_attempts SET body_excerpt = v.body_excerpt, pd_key = v.pd_key
+            FROM {source} WHERE push_attempts.id = v.id AND push_attempts.body_excerpt = v.old_excerpt
+            """);
 }
 
 /// <summary>

@@ -117,11 +117,10 @@ public static class InboxStore
     }
 
     /// <summary>
-    /// Re-encrypts inbox items whose payloads are not on the active key (or in clear) after <paramref name="afterId"/>,
-    /// each only if its payloads are still those read (a correction meanwhile wrote them with the active key).
-    /// Returns the last id looked at (null when none was left) and how many rows were re-encrypted.
+    /// The next inbox items after <paramref name="afterId"/> whose payloads are not on the active key (or in clear), at
+    /// most <paramref name="limit"/>, re-encrypted in memory; null when none is left.
     /// </summary>
-    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    public static async Task<Privacy.ReencryptedBatch?> PrepareReencryptionAsync(DbSession s, long afterId, int limit)
     {
         var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
         var found = await s.QueryAsync(
@@ -131,18 +130,21 @@ public static class InboxStore
             """,
             r => (Id: r.Long("id"), Payload: r.String("payload"), Original: r.StringOrNull("original_payload")),
             ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
-        if (found.Count == 0) return (null, 0);
+        if (found.Count == 0) return null;
         var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("old_payload", ColumnType.Text), new RowColumn("payload", ColumnType.Text),
-            new RowColumn("original_payload", ColumnType.Text));
+            new RowColumn("original_payload", ColumnType.Text), new RowColumn("pd_key", ColumnType.Text));
         foreach (var (id, payload, original) in found)
-            rows.Add(id, payload, ring.Encrypt(ring.Decrypt(payload)), ring.Encrypt(ring.Decrypt(original)));
-        var written = await rows.ExecuteAsync(s, "v", source =>
-            $"""
-            UPDATE inbox SET payload = v.payload, original_payload = v.original_payload, pd_key = @key
-            FROM {source} WHERE inbox.id = v.id AND inbox.payload = v.old_payload
-            """, ("key", ring.ActiveKeyId));
-        return (found[^1].Id, written);
+            rows.Add(id, payload, ring.Encrypt(ring.Decrypt(payload)), ring.Encrypt(ring.Decrypt(original)), ring.ActiveKeyId);
+        return new Privacy.ReencryptedBatch("inbox", found[^1].Id, rows);
     }
+
+    /// <summary>Writes re-encrypted items, each only if its payload is still the one read (a correction meanwhile wrote it with the active key).</summary>
+    public static Task<int> WriteReencryptedAsync(DbSession s, RowSet rows) =>
+        rows.ExecuteAsync(s, "v", source =>
+            $"""
+            UPDATE inbox SET payload = v.payload, original_payload = v.original_payload, pd_key = v.pd_key
+            FROM {source} WHERE inbox.id = v.id AND inbox.payload = v.old_payload
+            """);
 
     public static Task<InboxItem?> FindAsync(DbSession s, long id) =>
         s.SingleOrDefaultAsync("SELECT * FROM inbox WHERE id = @id", Map, ("id", id));

@@ -214,12 +214,11 @@ public static class OrderStore
     }
 
     /// <summary>
-    /// Re-encrypts orders whose personal data is not on the active key (or was written in clear) after
-    /// <paramref name="afterId"/>, at most <paramref name="limit"/> of them, each only if it is still at the version
-    /// read (an order changed meanwhile was written with the active key by that change). Returns the last id looked
-    /// at (null when none was left) and how many rows were re-encrypted.
+    /// The next orders after <paramref name="afterId"/> whose personal data is not on the active key (or was written in
+    /// clear), at most <paramref name="limit"/>, re-encrypted in memory (a read: on SQLite the writer is not held while
+    /// decrypting and encrypting). Null when none is left. Write them with <see cref="WriteReencryptedAsync"/>.
     /// </summary>
-    public static async Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, long afterId, int limit)
+    public static async Task<ReencryptedBatch?> PrepareReencryptionAsync(DbSession s, long afterId, int limit)
     {
         var ring = s.Database.PersonalData ?? throw new InvalidOperationException("no personal-data keys are configured");
         var found = await s.QueryAsync(
@@ -228,7 +227,7 @@ public static class OrderStore
             WHERE id > @after AND (pd_key IS NULL OR pd_key < @key OR pd_key > @key) ORDER BY id LIMIT @limit
             """,
             r => (Id: r.Long("id"), Version: r.Int("version"), State: Map(r)), ("after", afterId), ("key", ring.ActiveKeyId), ("limit", limit));
-        if (found.Count == 0) return (null, 0);
+        if (found.Count == 0) return null;
         var rows = new RowSet(new RowColumn("id", ColumnType.BigInt), new RowColumn("version", ColumnType.Integer), new RowColumn("document", ColumnType.Text),
             new RowColumn("receiver_phone_index", ColumnType.Text), new RowColumn("pd_key", ColumnType.Text));
         foreach (var (id, version, state) in found)
@@ -236,13 +235,19 @@ public static class OrderStore
             var doc = Serialize(ring, state);
             rows.Add(id, version, doc.Json, doc.PhoneIndex, doc.KeyId);
         }
-        var written = await rows.ExecuteAsync(s, "v", source =>
+        return new ReencryptedBatch("orders", found[^1].Id, rows);
+    }
+
+    /// <summary>
+    /// Writes re-encrypted orders, each only if it is still at the version read: an order changed meanwhile keeps its
+    /// change (written with the active key by that change). Returns how many were written.
+    /// </summary>
+    public static Task<int> WriteReencryptedAsync(DbSession s, RowSet rows) =>
+        rows.ExecuteAsync(s, "v", source =>
             $"""
             UPDATE orders SET document = v.document, receiver_phone_index = v.receiver_phone_index, pd_key = v.pd_key
             FROM {source} WHERE orders.id = v.id AND orders.version = v.version
             """);
-        return (found[^1].Id, written);
-    }
 
     private static readonly RowColumn[] EventRow =
     [

@@ -1,5 +1,8 @@
 namespace Ordo.Data.Privacy;
 
+/// <summary>Rows of <paramref name="Table"/> up to id <paramref name="LastId"/>, re-encrypted in memory and waiting to be written.</summary>
+public sealed record ReencryptedBatch(string Table, long LastId, RowSet Rows);
+
 /// <summary>How many rows of a table hold personal data under a key (<c>Key</c> null: written in clear before encryption).</summary>
 public sealed record KeyUsage(string Table, string? Key, long Rows);
 
@@ -9,7 +12,7 @@ public static class PersonalDataStore
     /// <summary>Tables with a <c>pd_key</c> column, in the order the rotation job walks them.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["orders", "inbox", "push_attempts"];
 
-    /// <summary>Rows per table and key (a scan of the pd_key index on orders and inbox).</summary>
+    /// <summary>Rows per table and key (a scan of each table's pd_key index).</summary>
     public static async Task<List<KeyUsage>> UsageAsync(DbSession s)
     {
         var usage = new List<KeyUsage>();
@@ -29,12 +32,24 @@ public static class PersonalDataStore
         return false;
     }
 
-    /// <summary>Re-encrypts one batch of <paramref name="table"/> after <paramref name="afterId"/> (see each store's ReencryptBatchAsync).</summary>
-    public static Task<(long? LastId, int Reencrypted)> ReencryptBatchAsync(DbSession s, string table, long afterId, int limit) => table switch
+    /// <summary>
+    /// The next rows of <paramref name="table"/> after <paramref name="afterId"/> not on the active key, re-encrypted in
+    /// memory by a read (null when none is left); <see cref="WriteBatchAsync"/> writes those still as they were read.
+    /// </summary>
+    public static Task<ReencryptedBatch?> PrepareBatchAsync(DbSession s, string table, long afterId, int limit) => table switch
     {
-        "orders" => Orders.OrderStore.ReencryptBatchAsync(s, afterId, limit),
-        "inbox" => Inbox.InboxStore.ReencryptBatchAsync(s, afterId, limit),
-        "push_attempts" => Channels.PushAttemptStore.ReencryptBatchAsync(s, afterId, limit),
+        "orders" => Orders.OrderStore.PrepareReencryptionAsync(s, afterId, limit),
+        "inbox" => Inbox.InboxStore.PrepareReencryptionAsync(s, afterId, limit),
+        "push_attempts" => Channels.PushAttemptStore.PrepareReencryptionAsync(s, afterId, limit),
         _ => throw new ArgumentOutOfRangeException(nameof(table), table, "not a table with personal data"),
+    };
+
+    /// <summary>Writes a prepared batch; returns how many rows were still as read and so were re-encrypted.</summary>
+    public static Task<int> WriteBatchAsync(DbSession s, ReencryptedBatch batch) => batch.Table switch
+    {
+        "orders" => Orders.OrderStore.WriteReencryptedAsync(s, batch.Rows),
+        "inbox" => Inbox.InboxStore.WriteReencryptedAsync(s, batch.Rows),
+        "push_attempts" => Channels.PushAttemptStore.WriteReencryptedAsync(s, batch.Rows),
+        _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Table, "not a table with personal data"),
     };
 }

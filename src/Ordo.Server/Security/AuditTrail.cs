@@ -16,6 +16,8 @@ public sealed class AuditTrail(OrdoDatabase database, TimeProvider clock)
     {
         public const string PersonalDataView = "pii.view";
         public const string PersonalDataDecrypt = "pii.decrypt";
+        /// <summary>A re-encryption of personal data with the active key was asked for.</summary>
+        public const string PersonalDataRotate = "pii.rotate";
         public const string Export = "orders.export";
         public const string Login = "login";
         public const string Logout = "logout";

@@ -81,4 +81,15 @@ public sealed class CsvReaderTests
         var parsed = CanonicalOrderParser.Parse(mapping.Orders[0].Json!);
         parsed.Errors.ShouldBeEmpty();
     }
+    [Fact]
+    public void The_generic_preset_carries_the_receivers_id_card()
+    {
+        const string csv = "platformOrderId,status,createdAt,receiverName,receiverPhone,receiverIdCard,title,quantity,unitPrice,goods,paid\n" +
+                           "X-1,Paid,2026-03-01T10:00:00+08:00,张三,13800138000,11010519491231002x,奶粉,1,20.00,20.00,20.00\n";
+        var (mapping, missing) = CsvOrderMapper.Map(csv, CsvPresets.Generic, Platform.Manual, "M-1");
+        missing.ShouldBeEmpty();
+        var parsed = CanonicalOrderParser.Parse(mapping!.Orders.Single().Json!);
+        parsed.Errors.ShouldBeEmpty();
+        parsed.Value!.Receiver!.IdCard.ShouldBe("11010519491231002X");
+    }
 }

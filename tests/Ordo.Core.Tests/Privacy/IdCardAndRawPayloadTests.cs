@@ -44,6 +44,15 @@ public class IdCardAndRawPayloadTests
     }
 
     [Fact]
+    public void A_rejected_personal_field_keeps_its_value_out_of_the_stored_reasons()
+    {
+        var longName = new string('张', 300);
+        var error = CanonicalOrderParser.Parse(Order(null).Replace("\"张三\"", $"\"{longName}\"")).Errors.ShouldHaveSingleItem();
+        error.Field.ShouldBe("receiver.name");
+        (error.Fragment ?? "").ShouldNotContain("张张张");
+    }
+
+    [Fact]
     public void An_order_without_id_card_has_none() => CanonicalOrderParser.Parse(Order(null)).Value!.Receiver!.IdCard.ShouldBeNull();
 
     private static readonly Receiver WithIdCard = new Receiver("张三", "13812345678", "浙江省", "杭州市", "西湖区", "文三路", "文三路 100 号", "310012") { IdCard = "11010519491231002X" };

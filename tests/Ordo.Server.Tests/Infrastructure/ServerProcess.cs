@@ -43,7 +43,12 @@ public sealed class ServerProcess : IAsyncDisposable
         ["Ordo__Bootstrap__ApiKey"] = OrdoHost.AdminKey,
         ["Ordo__Jobs__PollIntervalMilliseconds"] = "100",
         ["Logging__LogLevel__Default"] = "Warning",
+        // Every instance on one database needs the same personal-data keys (a key file per working directory would not do).
+        ["Ordo__PersonalData__Keys__k1__Key"] = PersonalDataKey,
+        ["Ordo__PersonalData__IndexKey"] = PersonalDataKey,
     };
+
+    private static readonly string PersonalDataKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A client of this instance with the test admin key.</summary>
     public HttpClient AdminClient()

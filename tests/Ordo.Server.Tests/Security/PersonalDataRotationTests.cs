@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Ordo.Core.Orders;
 using Ordo.Data;
@@ -73,10 +76,37 @@ public abstract class PersonalDataRotationTests(Db kind)
         await host.DisposeAsync();
     }
 
+    /// <summary>A host whose personal-data keys come from a configuration source the test changes while it runs.</summary>
+    private sealed class ReloadableKeysHost(Db kind) : OrdoHost(kind)
+    {
+        public const string Marker = "Ordo:Test:ReloadableKeys";
+        private readonly MemoryConfigurationSource _source = new()
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                [Marker] = "1",
+                ["Ordo:PersonalData:Keys:k1:Key"] = KeyedHost.AesKey,
+                ["Ordo:PersonalData:ActiveKey"] = "k1",
+                ["Ordo:PersonalData:IndexKey"] = KeyedHost.IndexKey,
+            },
+        };
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.ConfigureAppConfiguration((_, c) => c.Add(_source));
+
+        /// <summary>Changes settings and reloads the configuration, as an edited appsettings.json does.</summary>
+        public void Change(params (string Key, string Value)[] settings)
+        {
+            var root = (IConfigurationRoot)Services.GetRequiredService<IConfiguration>();
+            var provider = root.Providers.OfType<MemoryConfigurationProvider>().Single(p => p.TryGet(Marker, out _));
+            foreach (var (key, value) in settings) provider.Set(key, value);
+            root.Reload();
+        }
+    }
+
     [Fact]
     public async Task Changing_the_active_key_while_orders_change_loses_no_update_and_leaves_no_row_on_the_old_key()
     {
-        await using var host = new KeyedHost(kind);
+        await using var host = new ReloadableKeysHost(kind);
         await host.InitializeAsync();
         host.EnsureAvailable();
         await host.EnsureShopAsync("douyin", TestOrders.Shop);
@@ -86,12 +116,8 @@ public abstract class PersonalDataRotationTests(Db kind)
         var orderNos = await ReadRawAsync(host.Database, "SELECT order_no AS v FROM orders");
         orderNos.Count.ShouldBe(400);
 
-        // The operator adds k2 and makes it active (what a configuration change does on every instance).
         var db = host.Services.GetRequiredService<OrdoDatabase>();
-        db.PersonalData = new PersonalDataKeyRing(
-            [new("k1", PersonalDataAlgorithm.Aes256Gcm, Convert.FromBase64String(KeyedHost.AesKey)), new("k2", PersonalDataAlgorithm.Sm4Gcm, RandomNumberGenerator.GetBytes(16))],
-            "k2", Convert.FromBase64String(KeyedHost.IndexKey));
-
+        db.PersonalData!.ActiveKeyId.ShouldBe("k1");
         var succeeded = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
         var changes = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
@@ -106,7 +132,11 @@ public abstract class PersonalDataRotationTests(Db kind)
                         succeeded.AddOrUpdate(no, 1, (_, n) => n + 1);
             }
         })).ToList();
-        (await host.Client.PostAsync("/api/v1/personal-data/rotate", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        // The operator adds k2 (SM4) and makes it active while orders keep changing: the configuration change alone
+        // swaps the keys and queues the rotation.
+        host.Change(("Ordo:PersonalData:Keys:k2:Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))),
+            ("Ordo:PersonalData:Keys:k2:Algorithm", "sm4-gcm"), ("Ordo:PersonalData:ActiveKey", "k2"));
+        db.PersonalData!.ActiveKeyId.ShouldBe("k2");
         await WaitAsync(async () =>
         {
             var status = await host.GetJsonAsync("/api/v1/personal-data/status");

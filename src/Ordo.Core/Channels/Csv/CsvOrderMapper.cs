@@ -225,6 +225,7 @@ public static partial class CsvOrderMapper
         {
             (CsvFields.ReceiverName, "name"), (CsvFields.ReceiverPhone, "phone"), (CsvFields.Province, "province"), (CsvFields.City, "city"),
             (CsvFields.District, "district"), (CsvFields.Street, "street"), (CsvFields.Address, "address"), (CsvFields.PostalCode, "postalCode"),
+            (CsvFields.IdCard, "idCard"),
         })
         {
             if (First(rows, field) is not { } value) continue;

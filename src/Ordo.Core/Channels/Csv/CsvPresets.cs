@@ -37,6 +37,8 @@ public static class CsvFields
     public const string Street = "street";
     public const string Address = "address";
     public const string PostalCode = "postalCode";
+    /// <summary>The receiver's ID-card number (cross-border orders, for customs).</summary>
+    public const string IdCard = "receiverIdCard";
     public const string Sku = "sku";
     public const string PlatformSkuId = "platformSkuId";
     public const string Title = "title";
@@ -61,7 +63,7 @@ public static class CsvFields
     public static readonly string[] Generic =
     [
         PlatformOrderId, Status, CreatedAt, PaidAt, ModifiedAt, Currency, BuyerNick, ReceiverName, ReceiverPhone, Province, City,
-        District, Street, Address, PostalCode, Sku, PlatformSkuId, Title, Quantity, UnitPrice, LineDiscount, Goods, Freight, Discount,
+        District, Street, Address, PostalCode, IdCard, Sku, PlatformSkuId, Title, Quantity, UnitPrice, LineDiscount, Goods, Freight, Discount,
         Paid, BuyerMessage, SellerMemo,
     ];
 

@@ -9,4 +9,5 @@ CREATE INDEX ix_orders_pd_key ON orders (pd_key);
 ALTER TABLE inbox ADD COLUMN pd_key TEXT NULL;
 CREATE INDEX ix_inbox_pd_key ON inbox (pd_key);
 ALTER TABLE push_attempts ADD COLUMN pd_key TEXT NULL;
+CREATE INDEX ix_push_attempts_pd_key ON push_attempts (pd_key);
 ALTER TABLE webhook_subscriptions ADD COLUMN personal_data TEXT NOT NULL DEFAULT 'masked';

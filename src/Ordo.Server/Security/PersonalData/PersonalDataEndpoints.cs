@@ -59,7 +59,7 @@ public static class PersonalDataFeature
         {
             if (db.PersonalData is not { } ring) return Problems.Result(409, "No keys", "no personal-data keys are configured");
             var queued = await db.WriteAsync(s => PersonalDataRotation.QueueAsync(s, clock.GetUtcNow()), ct);
-            await audit.RecordAsync(http, "pii.rotate", AuditTrail.Outcomes.Ok, "key:" + ring.ActiveKeyId, new { queued });
+            await audit.RecordAsync(http, AuditTrail.Actions.PersonalDataRotate, AuditTrail.Outcomes.Ok, "key:" + ring.ActiveKeyId, new { queued });
             return Results.Json(new { activeKey = ring.ActiveKeyId, queued, alreadyQueued = !queued }, ApiJson.Options, statusCode: 202);
         })
         .RequireAuthorization(Permissions.PersonalDataFull).WithName("RotatePersonalData")

@@ -48,9 +48,17 @@ public sealed partial class PersonalDataRotation(OrdoDatabase database, TimeProv
         while (cursor.Table < tables.Count && Stopwatch.GetElapsedTime(started) < RunBudget)
         {
             var table = tables[cursor.Table];
-            var (last, written) = await database.WriteAsync(s => PersonalDataStore.ReencryptBatchAsync(s, table, cursor.AfterId, BatchSize), ct);
+            // Decrypted and encrypted by a read, written with a check that each row is still as read: the write (on
+            // SQLite, the one writer) is held only for the update.
+            var batch = await database.ReadAsync(s => PersonalDataStore.PrepareBatchAsync(s, table, cursor.AfterId, BatchSize), ct);
+            if (batch is null)
+            {
+                cursor = cursor with { Table = cursor.Table + 1, AfterId = 0 };
+                continue;
+            }
+            var written = await database.WriteAsync(s => PersonalDataStore.WriteBatchAsync(s, batch), ct);
             if (written > 0) metrics.Reencrypted(table, written);
-            cursor = last is { } id ? cursor with { AfterId = id } : cursor with { Table = cursor.Table + 1, AfterId = 0 };
+            cursor = cursor with { AfterId = batch.LastId };
         }
         if (cursor.Table >= tables.Count)
         {
@@ -93,11 +101,11 @@ public sealed partial class PersonalDataRotationStarter(
     : IHostedService, IDisposable
 {
     private IDisposable? _watch;
-    private CancellationTokenSource? _stopping;
+    // Never disposed: the host may stop a service after disposing it, and a token source without timers holds nothing.
+    private readonly CancellationTokenSource _stopping = new();
 
     public async Task StartAsync(CancellationToken ct)
     {
-        _stopping = new CancellationTokenSource();
         if (PersonalDataKeysCreated.Take(database) is { } file) LogKeyFileCreated(file);
         await CheckAsync(ct);
         _watch = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
@@ -112,7 +120,7 @@ public sealed partial class PersonalDataRotationStarter(
             if (previous is not null && previous.ActiveKeyId == ring.ActiveKeyId && previous.KeyIds.SequenceEqual(ring.KeyIds)) return;
             database.PersonalData = ring;
             LogKeysChanged(ring.ActiveKeyId, string.Join(", ", ring.KeyIds));
-            _ = CheckAsync(_stopping?.Token ?? CancellationToken.None);
+            _ = CheckAsync(_stopping.Token);
         }
         catch (Exception ex)
         {
@@ -138,8 +146,7 @@ public sealed partial class PersonalDataRotationStarter(
 
     public Task StopAsync(CancellationToken ct)
     {
-        try { _stopping?.Cancel(); }
-        catch (ObjectDisposedException) { }
+        _stopping.Cancel();
         return Task.CompletedTask;
     }
 
@@ -147,8 +154,7 @@ public sealed partial class PersonalDataRotationStarter(
     public void Dispose()
     {
         _watch?.Dispose();
-        _watch = null;
-        Interlocked.Exchange(ref _stopping, null)?.Dispose();
+        _stopping.Cancel();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Ordo:PersonalData keys configured: created {File} to encrypt personal data at rest. Back it up; every instance on one database needs the same keys")]

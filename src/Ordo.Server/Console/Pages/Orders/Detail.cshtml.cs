@@ -98,6 +98,9 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         return Page();
     }
 
+    /// <summary>The same viewer access as the API's (one place decides what each role sees).</summary>
+    public static PersonalDataAccess AccessOf(System.Security.Claims.ClaimsPrincipal user) => ViewerAccess.Of(user);
+
     private static string[] FullFields(PersonalDataAccess a) =>
         new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
             .Where(f => f.Item2 == FieldAccess.Full).Select(f => f.Item1).ToArray();

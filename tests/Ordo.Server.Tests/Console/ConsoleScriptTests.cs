@@ -16,7 +16,7 @@ public sealed class LoopbackSqliteHost() : OrdoHost(Db.Sqlite)
 /// live, the holds queue's note check through htmx, and the overview's charts and live stream. Signed in by the admin
 /// API key sent with every request of the browser context.
 /// </summary>
-public sealed class ConsoleBrowserTests(LoopbackSqliteHost host, Chromium chromium) : IClassFixture<LoopbackSqliteHost>, IClassFixture<Chromium>
+public sealed class ConsoleScriptTests(LoopbackSqliteHost host, Chromium chromium) : IClassFixture<LoopbackSqliteHost>, IClassFixture<Chromium>
 {
     private async Task<IPage> OpenAsync(string path)
     {
