@@ -19,6 +19,7 @@ public static class ConsoleNav
         new("Inventory", "/inventory", "bi-boxes", Permissions.InventoryRead),
         new("Webhooks", "/webhooks", "bi-broadcast", Permissions.WebhooksManage),
         new("Users", "/users", "bi-people", Permissions.UsersManage),
+        new("Keys", "/keys", "bi-key", Permissions.KeysManage),
         new("Audit", "/audit", "bi-journal-check", Permissions.AuditRead),
     ];
 

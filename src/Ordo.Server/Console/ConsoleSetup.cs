@@ -67,6 +67,27 @@ public static class ConsoleSetup
             if (!IsConsolePath(ctx.Request.Path) && ctx.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
             return next(ctx);
         });
+        // A console page that fails shows the console's error page (the status-code pages above re-execute for the
+        // 500); the API keeps the exception handler's problem+json.
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ordo.Console");
+        app.Use(async (ctx, next) =>
+        {
+            if (!IsConsolePath(ctx.Request.Path))
+            {
+                await next(ctx);
+                return;
+            }
+            try
+            {
+                await next(ctx);
+            }
+            catch (Exception ex) when (!ctx.Response.HasStarted && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                log.LogError(ex, "Console page {Path} failed", ctx.Request.Path.Value);
+                ctx.Response.Clear();
+                ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+        });
         app.MapRazorPages();
         app.MapGet("/console/live", ConsoleLive.StreamAsync).RequireAuthorization(Security.Permissions.OrdersRead).ExcludeFromDescription();
         return app;

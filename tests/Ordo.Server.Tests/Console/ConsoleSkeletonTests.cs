@@ -12,7 +12,7 @@ public abstract class ConsoleSkeletonTests(OrdoHost host) : CatalogueTestBase(ho
     {
         var html = await ConsolePages.Browser(Host).GetHtmlAsync("/");
         html.ShouldContain("data-test=\"sidebar\"");
-        foreach (var item in new[] { "overview", "orders", "holds", "inbox", "shops", "inventory", "webhooks", "users", "audit" })
+        foreach (var item in new[] { "overview", "orders", "holds", "inbox", "shops", "inventory", "webhooks", "users", "keys", "audit" })
             ConsolePages.CountTest(html, "nav-" + item).ShouldBe(1, item);
         html.ShouldContain("待人工复核");
         html.ShouldContain("name=\"ordo-antiforgery\"");
@@ -26,7 +26,7 @@ public abstract class ConsoleSkeletonTests(OrdoHost host) : CatalogueTestBase(ho
         var html = await ConsolePages.Browser(Host, key).GetHtmlAsync("/");
         ConsolePages.CountTest(html, "nav-orders").ShouldBe(1);
         ConsolePages.CountTest(html, "nav-holds").ShouldBe(1);
-        foreach (var hidden in new[] { "users", "audit", "webhooks", "inbox", "shops" })
+        foreach (var hidden in new[] { "users", "keys", "audit", "webhooks", "inbox", "shops" })
             ConsolePages.CountTest(html, "nav-" + hidden).ShouldBe(0, hidden);
     }
 

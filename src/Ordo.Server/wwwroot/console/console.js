@@ -12,6 +12,11 @@
   });
   document.addEventListener('htmx:sendError', function () { toast('Network error', 'danger'); });
 
+  // Live dots show whether the live stream (htmx sse extension) is connected.
+  function live(on) { document.querySelectorAll('.live-dot').forEach(function (d) { d.classList.toggle('on', on); }); }
+  document.addEventListener('htmx:sseOpen', function () { live(true); });
+  document.addEventListener('htmx:sseError', function () { live(false); });
+
   function toast(text, kind) {
     var box = document.getElementById('toasts');
     if (!box || !window.bootstrap) return;

@@ -37,7 +37,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
 
     public async Task<IActionResult> OnPostDecideAsync(string? orderNo, string? decision, string? note, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return Forbid();
+        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         var no = (orderNo ?? "").Trim().ToUpperInvariant();
         var action = decision == "cancel" ? OrderAction.Cancel : OrderAction.Release;
         if (string.IsNullOrWhiteSpace(note))

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,6 +14,7 @@ using Ordo.Server.Channels;
 using Ordo.Server.Configuration;
 using Ordo.Server.Features.Orders;
 using Ordo.Server.Security;
+using Ordo.Server.Security.PersonalData;
 
 namespace Ordo.Server.Console.Pages.Orders;
 
@@ -32,12 +32,16 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
     public OrderState Order { get; private set; } = null!;
     public PersonalDataAccess Access { get; private set; } = PersonalDataAccess.MaskedOnly;
     public Receiver? Receiver { get; private set; }
+    /// <summary>The platform's masks of the receiver, as far as the viewer may see the fields at all.</summary>
+    public ReceiverPrivacy? PlatformMasks { get; private set; }
     public IReadOnlyList<StoredOrderEvent> Events { get; private set; } = [];
     public IReadOnlyList<Reservation> Reservations { get; private set; } = [];
     public IReadOnlyList<OrderWebhookAttempt> Webhooks { get; private set; } = [];
     /// <summary>Each inbox row of the order with its payload as this viewer may see it (null: withheld).</summary>
     public IReadOnlyList<(InboxItem Item, string? Payload)> Payloads { get; private set; } = [];
     public bool CanAct { get; private set; }
+    /// <summary>Which of <see cref="Actions"/> the lifecycle allows in the order's status (only those get a button).</summary>
+    public IReadOnlyList<string> AllowedActions { get; private set; } = [];
     public string? ActionProblem { get; private set; }
     public string? ActionDone { get; private set; }
 
@@ -45,7 +49,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
 
     public async Task<IActionResult> OnPostActAsync(string orderNo, string? act, string? reason, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return Forbid();
+        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         if (!OrderActions.TryParse(act, out var action) || !Actions.Contains(act)) ActionProblem = text["Bulk_UnknownAction"];
         else if (action != OrderAction.Accept && string.IsNullOrWhiteSpace(reason)) ActionProblem = text["Bulk_ReasonRequired"];
         else
@@ -81,8 +85,11 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         Reservations = found.reservations;
         Webhooks = found.webhooks;
         CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
-        Access = AccessOf(User);
+        var allowed = OrderLifecycle.AllowedActions(Order.Status, Order.ResumeStatus).Select(a => a.Name()).ToHashSet(StringComparer.Ordinal);
+        AllowedActions = Actions.Where(allowed.Contains).ToList();
+        Access = ViewerAccess.Of(User);
         Receiver = PersonalDataMasks.Receiver(Order.Data.Receiver, Access);
+        PlatformMasks = ViewerAccess.Mask(Order.Data.ReceiverPrivacy, Access);
         Payloads = found.inbox.Select(i => (i, Indented(RawPayloadMasks.Mask(i.Payload, Access)))).ToList();
         // The view is on record before the page leaves (AuditTrail writes in its own transaction).
         if (Access.AnyFull)
@@ -92,7 +99,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
     }
 
     /// <summary>The same viewer access as the API's (one place decides what each role sees).</summary>
-    public static PersonalDataAccess AccessOf(ClaimsPrincipal user) => Ordo.Server.Security.PersonalData.ViewerAccess.Of(user);
+    public static PersonalDataAccess AccessOf(System.Security.Claims.ClaimsPrincipal user) => ViewerAccess.Of(user);
 
     private static string[] FullFields(PersonalDataAccess a) =>
         new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
