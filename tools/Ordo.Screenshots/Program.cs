@@ -1,11 +1,12 @@
 using Microsoft.Playwright;
 
 // Takes the screenshots of the console's main pages that docs/ and the README show, from a running Ordo with the
-// demo data: dotnet run --project tools/Ordo.Screenshots -- <base url> <email> <password> <output dir> [orderNo]
+// demo data: dotnet run --project tools/Ordo.Screenshots -- <base url> <email> <password> <output dir> [culture] [new password]
+// (the new password is set when the account must change its password at the first sign-in, as the first admin must).
 // It drives Debian's Chromium (/usr/bin/chromium) through Playwright, as the browser tests do.
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Ordo.Screenshots <base url> <email> <password> <output dir> [culture]");
+    Console.Error.WriteLine("usage: Ordo.Screenshots <base url> <email> <password> <output dir> [culture] [new password]");
     return 2;
 }
 var (baseUrl, email, password, output) = (args[0].TrimEnd('/'), args[1], args[2], args[3]);
@@ -34,13 +35,21 @@ await page.ClickAsync("[data-test=login-submit]");
 await page.WaitForSelectorAsync("[data-test=user-name]");
 if (page.Url.Contains("mustChange", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine("this user must change the password first: sign in once in a browser, then run again");
-    return 1;
+    if (args.Length < 6)
+    {
+        Console.Error.WriteLine("this account must change its password first: give the new password as the sixth argument");
+        return 1;
+    }
+    await page.FillAsync("#currentPassword", password);
+    await page.FillAsync("#newPassword", args[5]);
+    await page.FillAsync("#confirmPassword", args[5]);
+    await page.ClickAsync("[data-test=password-form] [type=submit]");
+    await page.WaitForSelectorAsync("[data-test=account-message]");
 }
 if (culture == "en") await page.ClickAsync("[data-test=lang-en]");
 
 await page.GotoAsync("/");
-await page.WaitForTimeoutAsync(2500); // the charts animate and the live counts arrive
+await page.WaitForTimeoutAsync(5000); // the charts animate and the live counts arrive
 await Shot("overview");
 await page.GotoAsync("/orders");
 await Shot("orders");
