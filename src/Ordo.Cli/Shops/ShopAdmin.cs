@@ -19,7 +19,7 @@ public sealed record ShopSettings(
 /// </summary>
 public sealed class ShopAdmin(HttpClient http, TextWriter output, TextWriter error, TextReader input)
 {
-    public const int Done = 0, ServerFailed = 1, Refused = 2;
+    public const int Done = AdminRequests.Done, ServerFailed = AdminRequests.ServerFailed, Refused = AdminRequests.Refused;
 
     public async Task<int> ListAsync(CancellationToken ct)
     {
@@ -102,26 +102,6 @@ public sealed class ShopAdmin(HttpClient http, TextWriter output, TextWriter err
             shop["pushEnabled"]!.GetValue<bool>() ? $"pushes taken at {shop["pushPath"]}" : "push off",
             shop["hasAppSecret"]!.GetValue<bool>() ? "app secret set" : "no app secret");
 
-    /// <summary>Sends a request; on a refusal or failure prints one line with the server's reason.</summary>
-    private async Task<(int Status, JsonNode? Body)> SendAsync(string command, Func<Task<HttpResponseMessage>> send, CancellationToken ct)
-    {
-        HttpResponseMessage response;
-        try { response = await send(); }
-        catch (HttpRequestException ex)
-        {
-            error.WriteLine($"ordo shops {command}: cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
-            return (Refused, null);
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            JsonNode? body = null;
-            try { body = text.Length == 0 ? null : JsonNode.Parse(text); }
-            catch (JsonException) { }
-            if (response.IsSuccessStatusCode && body is not null) return (Done, body);
-            var reason = body?["detail"]?.GetValue<string>() ?? body?["title"]?.GetValue<string>() ?? response.ReasonPhrase ?? "no reason given";
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ordo shops {command}: {reason} (HTTP {(int)response.StatusCode})"));
-            return ((int)response.StatusCode >= 500 ? ServerFailed : Refused, null);
-        }
-    }
+    private Task<(int Status, JsonNode? Body)> SendAsync(string command, Func<Task<HttpResponseMessage>> send, CancellationToken ct) =>
+        AdminRequests.SendAsync(http, error, "ordo shops " + command, send, ct);
 }

@@ -13,7 +13,7 @@ namespace Ordo.Cli.Users;
 /// </summary>
 public sealed class UserAdmin(HttpClient http, TextWriter output, TextWriter error, TextReader input)
 {
-    public const int Done = 0, ServerFailed = 1, Refused = 2;
+    public const int Done = AdminRequests.Done, ServerFailed = AdminRequests.ServerFailed, Refused = AdminRequests.Refused;
 
     /// <summary>Adds a user; <paramref name="password"/> null with <paramref name="generate"/> lets Ordo make one.</summary>
     public async Task<int> AddAsync(string email, string? password, bool generate, string? roles, string? displayName, CancellationToken ct)
@@ -99,26 +99,6 @@ public sealed class UserAdmin(HttpClient http, TextWriter output, TextWriter err
         return given;
     }
 
-    /// <summary>Sends a request; on a refusal or failure prints one line with the server's reason.</summary>
-    private async Task<(int Status, JsonNode? Body)> SendAsync(string command, Func<Task<HttpResponseMessage>> send, CancellationToken ct)
-    {
-        HttpResponseMessage response;
-        try { response = await send(); }
-        catch (HttpRequestException ex)
-        {
-            error.WriteLine($"ordo users {command}: cannot reach Ordo at {http.BaseAddress}: {ex.Message}");
-            return (Refused, null);
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            JsonNode? body = null;
-            try { body = text.Length == 0 ? null : JsonNode.Parse(text); }
-            catch (JsonException) { }
-            if (response.IsSuccessStatusCode && body is not null) return (Done, body);
-            var reason = body?["detail"]?.GetValue<string>() ?? body?["title"]?.GetValue<string>() ?? response.ReasonPhrase ?? "no reason given";
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ordo users {command}: {reason} (HTTP {(int)response.StatusCode})"));
-            return ((int)response.StatusCode >= 500 ? ServerFailed : Refused, null);
-        }
-    }
+    private Task<(int Status, JsonNode? Body)> SendAsync(string command, Func<Task<HttpResponseMessage>> send, CancellationToken ct) =>
+        AdminRequests.SendAsync(http, error, "ordo users " + command, send, ct);
 }
