@@ -87,7 +87,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
     }
 
     [Fact]
-    public async Task Switch_the_language_and_back()
+    public async Task Switch_the_language_and_back_and_the_choice_follows_the_user()
     {
         Chromium.Require();
         var page = await SignedInAsync("operations");
@@ -100,8 +100,15 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
         await page.GotoAsync("/holds");
         await Expect(page.Locator("[data-test=nav-orders]")).ToContainTextAsync("Orders");
 
+        // The choice is the user's: saved with the account, so another browser signs in in English.
+        var email = ConsoleBrowserHost.EmailOf("operations");
+        (await host.GetJsonAsync($"/api/v1/users/{email}"))["culture"]!.GetValue<string>().ShouldBe("en");
+        var elsewhere = await SignedInAsync("operations");
+        await Expect(elsewhere.Locator("[data-test=nav-orders]")).ToContainTextAsync("Orders");
+
         await page.ClickAsync("[data-test=lang-zh]");
         await Expect(page.Locator("[data-test=nav-orders]")).ToContainTextAsync("订单");
+        (await host.GetJsonAsync($"/api/v1/users/{email}"))["culture"]!.GetValue<string>().ShouldBe("zh-CN");
     }
 
     [Fact]
