@@ -72,6 +72,7 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
 
         var item = page.Locator($"[data-test=hold-item][data-order-no='{orderNo}']");
         await Expect(item.Locator("[data-test=hold-reasons]")).ToContainTextAsync("地址待确认");
+        await Expect(item.Locator("[data-test=hold-reason-title]")).ToHaveTextAsync("人工挂起");
         await item.Locator("[data-test=hold-release]").ClickAsync();
         item = page.Locator($"[data-test=hold-item][data-order-no='{orderNo}']");
         await Expect(item.Locator("[data-test=hold-note-error]")).ToBeVisibleAsync();
