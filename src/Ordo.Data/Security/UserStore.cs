@@ -101,6 +101,15 @@ public static class UserStore
         return users;
     }
 
+    /// <summary>
+    /// Marks a TOTP step as used for the user, if it is later than the last one used: true when this call took it.
+    /// One conditional UPDATE, so two instances given the same code accept it once.
+    /// </summary>
+    public static async Task<bool> TryUseTotpStepAsync(DbSession s, long userId, long step) =>
+        await s.ExecuteAsync(
+            "UPDATE users SET totp_last_step = @step WHERE id = @id AND (totp_last_step IS NULL OR totp_last_step < @step)",
+            ("step", step), ("id", userId)) == 1;
+
     public static async Task<bool> AnyAsync(DbSession s) => await s.ScalarAsync<long>("SELECT COUNT(*) FROM users") > 0;
 
     private static (string, object?)[] Parameters(UserRecord u) =>

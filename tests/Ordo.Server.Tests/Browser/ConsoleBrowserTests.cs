@@ -144,7 +144,8 @@ public sealed class ConsoleBrowserTests(ConsoleBrowserHost host, Chromium chromi
         await Expect(cs.Locator("[data-test=recovery-codes]")).ToBeVisibleAsync();
         await cs.GotoAsync($"/exports?q={platformOrderId}");
         await cs.ClickAsync("[data-test=format-csv]");
-        await cs.FillAsync("[data-test=export-code]", Security.SignIn.Totp(key));
+        // The code that enabled the authenticator is spent; an export takes the next one.
+        await cs.FillAsync("[data-test=export-code]", Security.SignIn.Totp(key, DateTimeOffset.UtcNow.AddSeconds(30)));
         var download = await cs.RunAndWaitForDownloadAsync(() => cs.ClickAsync("[data-test=export-submit]"));
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         csv.ShouldContain(orderNo);

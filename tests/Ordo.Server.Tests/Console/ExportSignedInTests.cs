@@ -39,9 +39,12 @@ public abstract class ExportSignedInTests(UsersHost host) : CatalogueTestBase(ho
         var account = await browser.GetHtmlAsync("/account");
         var key = Regex.Match(account, "data-test=\"totp-key\">([a-z0-9 ]+)<").Groups[1].Value;
         key.ShouldNotBeEmpty();
-        (await browser.PostFormAsync("/account?handler=EnableTotp", ConsolePages.TokenOf(account), ("code", SignIn.Totp(key)))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var enablingCode = SignIn.Totp(key);
+        (await browser.PostFormAsync("/account?handler=EnableTotp", ConsolePages.TokenOf(account), ("code", enablingCode))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var file = await browser.PostFormAsync("/exports", ConsolePages.TokenOf(form), ("format", "csv"), ("shop", shop), ("code", SignIn.Totp(key)));
+        var spent = await browser.PostFormAsync("/exports", ConsolePages.TokenOf(form), ("format", "csv"), ("shop", shop), ("code", enablingCode));
+        spent.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "the code that enabled the authenticator is spent");
+        var file = await browser.PostFormAsync("/exports", ConsolePages.TokenOf(form), ("format", "csv"), ("shop", shop), ("code", SignIn.Totp(key, DateTimeOffset.UtcNow.AddSeconds(30))));
         var text = await file.Content.ReadAsStringAsync();
         file.StatusCode.ShouldBe(HttpStatusCode.OK, text.Length > 500 ? text[..500] : text);
         text.ShouldContain("138****8000");
@@ -50,7 +53,7 @@ public abstract class ExportSignedInTests(UsersHost host) : CatalogueTestBase(ho
         await using (var db = await Host.Database.OpenMigratedAsync())
         {
             var exports = await db.ReadAsync(s => AuditStore.QueryAsync(s, new AuditQuery(Actor: "user:" + email, Action: "orders.export")));
-            exports.Select(e => e.Outcome).ShouldBe(["ok", "denied"]);
+            exports.Select(e => e.Outcome).ShouldBe(["ok", "denied", "denied"]); // newest first: the spent code, no authenticator
             JsonNode.Parse(exports[0].Detail)!["rows"]!.GetValue<long>().ShouldBe(1);
         }
         var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");

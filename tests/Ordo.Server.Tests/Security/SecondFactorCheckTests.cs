@@ -39,7 +39,10 @@ public abstract class SecondFactorCheckTests(OrdoHost host)
         await users.ResetAuthenticatorKeyAsync(user);
         await users.SetTwoFactorEnabledAsync(user, true);
         var key = (await users.GetAuthenticatorKeyAsync(user))!;
-        (await check.VerifyAsync(principal, SignIn.Totp(key), ct)).ShouldBeTrue();
+        var code = SignIn.Totp(key);
+        (await check.VerifyAsync(principal, code, ct)).ShouldBeTrue();
+        (await check.VerifyAsync(principal, code, ct)).ShouldBeFalse("a code is accepted once");
+        (await check.VerifyAsync(principal, SignIn.Totp(key, DateTimeOffset.UtcNow.AddSeconds(30)), ct)).ShouldBeTrue("the next code");
         (await check.VerifyAsync(principal, SignIn.Totp(key, DateTimeOffset.UtcNow.AddMinutes(-10)), ct)).ShouldBeFalse("an old code");
         (await check.VerifyAsync(principal, "", ct)).ShouldBeFalse();
 

@@ -58,7 +58,9 @@ public static class UsersSetup
             .AddUserStore<OrdoUserStore>()
             .AddClaimsPrincipalFactory<OrdoClaimsFactory>()
             .AddSignInManager<OrdoSignInManager>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Replaces Identity's authenticator provider under the same name: each code is accepted once.
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         // Ordo sends neither mail nor SMS: only the authenticator app and the data-protection tokens (password reset).
         services.Configure<IdentityOptions>(o =>
         {
