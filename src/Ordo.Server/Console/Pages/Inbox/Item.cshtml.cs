@@ -43,12 +43,12 @@ public sealed class ItemModel(OrdoDatabase db, OrderIntake intake, TimeProvider 
     {
         if (MaySeePayload)
         {
-            Payload ??= Pretty(item.Payload);
+            Payload ??= PayloadText.Pretty(item.Payload);
             // As the API does: a payload shown as it arrived is a view of personal data.
             await audit.RecordAsync(HttpContext, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, "inbox:" + item.Id,
                 new { fields = new[] { "payload" }, items = 1 });
         }
-        else ShownPayload = RawPayloadMasks.Mask(item.Payload, ViewerAccess.Of(User)) is { } masked ? Pretty(masked) : RawPayloadMasks.Withheld(item.Payload);
+        else ShownPayload = RawPayloadMasks.Mask(item.Payload, ViewerAccess.Of(User)) is { } masked ? PayloadText.Pretty(masked) : RawPayloadMasks.Withheld(item.Payload);
     }
 
     public async Task<IActionResult> OnPostReplayAsync(long id, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class ItemModel(OrdoDatabase db, OrderIntake intake, TimeProvider 
         var item = await db.ReadAsync(s => InboxStore.FindAsync(s, id), ct);
         if (item is null) return NotFound();
         // Only a viewer who may see the payload may send a corrected one; others replay it as it is (after fixing the cause).
-        var correction = MaySeePayload && !string.IsNullOrWhiteSpace(Payload) && Pretty(item.Payload) != Payload ? Payload : null;
+        var correction = MaySeePayload && !string.IsNullOrWhiteSpace(Payload) && PayloadText.Pretty(item.Payload) != Payload ? Payload : null;
         JsonElement body;
         if (correction is null) body = JsonSerializer.SerializeToElement(new { });
         else if (item.Format.StartsWith(InboxFormat.CsvOrderPrefix, StringComparison.Ordinal)) body = JsonSerializer.SerializeToElement(new { payload = correction });
@@ -80,16 +80,4 @@ public sealed class ItemModel(OrdoDatabase db, OrderIntake intake, TimeProvider 
         await ShowAsync(Item!);
         return Page();
     }
-
-    /// <summary>JSON indented for reading and editing; other text (CSV) as it is.</summary>
-    public static string Pretty(string payload)
-    {
-        try { return JsonSerializer.Serialize(JsonDocument.Parse(payload).RootElement, Indented); }
-        catch (JsonException) { return payload; }
-    }
-
-    private static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }

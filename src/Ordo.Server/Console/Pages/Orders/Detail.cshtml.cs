@@ -90,38 +90,12 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         Access = ViewerAccess.Of(User);
         Receiver = PersonalDataMasks.Receiver(Order.Data.Receiver, Access);
         PlatformMasks = ViewerAccess.Mask(Order.Data.ReceiverPrivacy, Access);
-        Payloads = found.inbox.Select(i => (i, Indented(RawPayloadMasks.Mask(i.Payload, Access)))).ToList();
+        // JSON is shown indented, whether masked or as sent.
+        Payloads = found.inbox.Select(i => (i, RawPayloadMasks.Mask(i.Payload, Access) is { } shown ? PayloadText.Pretty(shown) : null)).ToList();
         // The view is on record before the page leaves (AuditTrail writes in its own transaction).
         if (Access.AnyFull)
             await audit.RecordAsync(HttpContext, AuditTrail.Actions.PersonalDataView, AuditTrail.Outcomes.Ok, Order.OrderNo,
-                new { page = "console.order", fields = FullFields(Access), payloads = Payloads.Count });
+                new { page = "console.order", fields = ViewerAccess.FullFieldsShown(Order.Data.Receiver, Access), payloads = Payloads.Count });
         return Page();
     }
-
-    /// <summary>The same viewer access as the API's (one place decides what each role sees).</summary>
-    public static PersonalDataAccess AccessOf(System.Security.Claims.ClaimsPrincipal user) => ViewerAccess.Of(user);
-
-    private static string[] FullFields(PersonalDataAccess a) =>
-        new[] { ("name", a.Name), ("phone", a.Phone), ("address", a.Address), ("idCard", a.IdCard) }
-            .Where(f => f.Item2 == FieldAccess.Full).Select(f => f.Item1).ToArray();
-
-    // JSON is shown indented, whether masked or as sent; anything else as it is.
-    private static string? Indented(string? payload)
-    {
-        if (payload is null || payload.Length == 0 || payload[0] is not ('{' or '[')) return payload;
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(payload)?.ToJsonString(IndentedJson) ?? payload;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return payload;
-        }
-    }
-
-    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new()
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }
