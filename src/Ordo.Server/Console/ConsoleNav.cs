@@ -23,12 +23,9 @@ public static class ConsoleNav
         new("Audit", "/audit", "bi-journal-check", Permissions.AuditRead),
     ];
 
-    public static IReadOnlySet<string> PermissionsOf(ClaimsPrincipal user) =>
-        Roles.PermissionsOf(user.FindAll(ClaimTypes.Role).Select(c => c.Value));
-
     public static IEnumerable<Item> VisibleTo(ClaimsPrincipal user)
     {
-        var granted = PermissionsOf(user);
+        var granted = Roles.PermissionsOf(user);
         return Items.Where(i => granted.Contains(i.Permission));
     }
 

@@ -91,6 +91,16 @@ public static class Roles
 
     public static bool Exists(string role) => Grants.ContainsKey(role);
 
+    /// <summary>The roles a signed-in person or an API key holds (the principal's role claims).</summary>
+    public static IEnumerable<string> Of(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value);
+
+    /// <summary>Every permission the principal's roles grant together.</summary>
+    public static IReadOnlySet<string> PermissionsOf(System.Security.Claims.ClaimsPrincipal user) => PermissionsOf(Of(user));
+
+    /// <summary>True when one of the principal's roles grants the permission.</summary>
+    public static bool Grant(System.Security.Claims.ClaimsPrincipal user, string permission) => Grant(Of(user), permission);
+
     /// <summary>Every permission the roles grant together.</summary>
     public static IReadOnlySet<string> PermissionsOf(IEnumerable<string> roles) =>
         roles.SelectMany(r => _effective.TryGetValue(r, out var p) ? p : []).ToHashSet(StringComparer.Ordinal);

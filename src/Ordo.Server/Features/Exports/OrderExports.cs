@@ -56,7 +56,7 @@ public sealed class OrderExports(
             return await Deny(403, "Second factor failed",
                 "the code is wrong or expired, or you have no second factor enrolled (enrol an authenticator app in your account first)", "code");
 
-        var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
+        var roles = Roles.Of(user).ToList();
         var limit = options.Value.MaxRowsFor(roles);
         // The export covers the orders there are now: the newest matching order bounds the count and the pages, so
         // orders arriving meanwhile neither push it over the limit nor go missing from the count.

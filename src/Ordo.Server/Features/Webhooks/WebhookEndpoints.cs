@@ -80,7 +80,7 @@ public static class WebhookEndpoints
         if (personalData is not (WebhookPersonalData.Masked or WebhookPersonalData.Full))
             return Problems.Result(422, "Invalid subscription", "personalData must be masked (default) or full", "personalData");
         // Personal data in full leaves Ordo with every delivery: only someone who may see it all may ask for it.
-        if (personalData == WebhookPersonalData.Full && !Roles.Grant(http.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), Permissions.PersonalDataFull))
+        if (personalData == WebhookPersonalData.Full && !Roles.Grant(http.User, Permissions.PersonalDataFull))
         {
             await audit.RecordAsync(http, AuditTrail.Actions.Denied, AuditTrail.Outcomes.Denied, "webhook " + url, new { personalData, needs = Permissions.PersonalDataFull });
             return Problems.Result(403, "Forbidden", $"a subscription with personalData full needs the {Permissions.PersonalDataFull} permission", "personalData");

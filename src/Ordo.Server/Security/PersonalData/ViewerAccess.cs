@@ -13,7 +13,7 @@ public static class ViewerAccess
 {
     /// <summary>What the signed-in user or API key may see (roles from its <see cref="ClaimTypes.Role"/> claims).</summary>
     public static PersonalDataAccess Of(ClaimsPrincipal user) =>
-        Permissions.PersonalDataAccessOf(Roles.PermissionsOf(user.FindAll(ClaimTypes.Role).Select(c => c.Value)));
+        Permissions.PersonalDataAccessOf(Roles.PermissionsOf(user));
 
     /// <summary>What a webhook subscriber receives: everything when cleared for personal data, else the least anyone sees.</summary>
     public static PersonalDataAccess OfSubscriber(bool full) => full ? PersonalDataAccess.Everything : PersonalDataAccess.MaskedOnly;

@@ -158,7 +158,7 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        if (Roles.Grant(context.User.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), requirement.Permission))
+        if (Roles.Grant(context.User, requirement.Permission))
             context.Succeed(requirement);
         return Task.CompletedTask;
     }

@@ -37,7 +37,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
 
     public async Task<IActionResult> OnPostDecideAsync(string? orderNo, string? decision, string? note, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
+        if (!Roles.Grant(User, Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         var no = (orderNo ?? "").Trim().ToUpperInvariant();
         var action = decision == "cancel" ? OrderAction.Cancel : OrderAction.Release;
         if (string.IsNullOrWhiteSpace(note))
@@ -60,7 +60,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
+        CanAct = Roles.Grant(User, Permissions.OrdersAct);
         if (!Cursor.TryDecode(After, out var after)) after = null;
         var page = await db.ReadAsync(s => OrderStore.ListAsync(s, new OrderQuery(Status: OrderStatus.OnHold, After: after, Limit: PageSize)), ct);
         Orders = page.Orders;

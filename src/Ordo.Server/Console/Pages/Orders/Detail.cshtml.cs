@@ -49,7 +49,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
 
     public async Task<IActionResult> OnPostActAsync(string orderNo, string? act, string? reason, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
+        if (!Roles.Grant(User, Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         if (!OrderActions.TryParse(act, out var action) || !Actions.Contains(act)) ActionProblem = text["Bulk_UnknownAction"];
         else if (action != OrderAction.Accept && string.IsNullOrWhiteSpace(reason)) ActionProblem = text["Bulk_ReasonRequired"];
         else
@@ -84,7 +84,7 @@ public sealed class DetailModel(OrdoDatabase db, AuditTrail audit, ChannelRegist
         Events = found.events;
         Reservations = found.reservations;
         Webhooks = found.webhooks;
-        CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
+        CanAct = Roles.Grant(User, Permissions.OrdersAct);
         var allowed = OrderLifecycle.AllowedActions(Order.Status, Order.ResumeStatus).Select(a => a.Name()).ToHashSet(StringComparer.Ordinal);
         AllowedActions = Actions.Where(allowed.Contains).ToList();
         Access = ViewerAccess.Of(User);

@@ -58,7 +58,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
 
     public async Task<IActionResult> OnPostBulkAsync(string[]? orderNos, string? bulkAction, string? reason, CancellationToken ct)
     {
-        if (!ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
+        if (!Roles.Grant(User, Permissions.OrdersAct)) return StatusCode(StatusCodes.Status403Forbidden); // the console's 403 page, not the scheme's answer
         var selected = (orderNos ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).Distinct().Take(500).ToList();
         if (selected.Count == 0) ModelState.AddModelError("orderNos", text["Bulk_NothingSelected"]);
         else if (!OrderActions.TryParse(bulkAction, out var action) || !BulkActions.Contains(bulkAction)) ModelState.AddModelError("bulkAction", text["Bulk_UnknownAction"]);
@@ -98,7 +98,7 @@ public sealed class IndexModel(OrdoDatabase db, ChannelRegistry channels, IOptio
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        CanAct = ConsoleNav.PermissionsOf(User).Contains(Permissions.OrdersAct);
+        CanAct = Roles.Grant(User, Permissions.OrdersAct);
         var owner = AuditTrail.ActorOf(User);
         (Shops, Views) = await db.ReadAsync(async s => ((IReadOnlyList<Shop>)await CatalogueStore.ListShopsAsync(s), (IReadOnlyList<SavedView>)await ConsoleStore.SavedViewsAsync(s, owner)), ct);
         if (!TryQuery(out var query, out var problem))
