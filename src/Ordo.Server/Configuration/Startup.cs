@@ -84,9 +84,7 @@ public sealed partial class StartupTasks(
         }
         // Shown once: only the hash is stored. Also written next to the embedded database for the README's tour.
         var file = AdminKeyFile(options.Value);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, generated + Environment.NewLine, ct);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Security.OwnerOnlyFile.Write(file, generated + Environment.NewLine);
         LogBootstrapGenerated(generated, file);
     }
 

@@ -34,9 +34,7 @@ public sealed partial class SecretBox
             return;
         }
         _key = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, Convert.ToBase64String(_key) + Environment.NewLine);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        OwnerOnlyFile.Write(file, Convert.ToBase64String(_key) + Environment.NewLine);
         LogKeyCreated(log, file);
     }
 

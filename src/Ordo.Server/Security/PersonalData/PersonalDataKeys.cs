@@ -60,14 +60,11 @@ public static class PersonalDataKeys
         var file = Path.GetFullPath(options.KeyFile ?? Path.Combine(ordo.DataDirectory, DefaultFileName));
         if (File.Exists(file)) return (FromFile(file, options.ActiveKey), null);
         var created = NewFile(defaultAlgorithm);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        // Created exclusively with owner-only permissions from the start: a second instance starting at the same
-        // moment on the same directory reads the file the first wrote instead of overwriting it.
+        // Created exclusively: a second instance starting at the same moment on the same directory reads the file the
+        // first wrote instead of overwriting it.
         try
         {
-            var stream = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) stream.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var writer = new StreamWriter(file, System.Text.Encoding.UTF8, stream)) writer.Write(created.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            OwnerOnlyFile.Write(file, created.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), createNew: true);
         }
         catch (IOException) when (File.Exists(file))
         {

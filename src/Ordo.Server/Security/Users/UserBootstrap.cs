@@ -60,7 +60,7 @@ public sealed partial class UserBootstrap(
         else
         {
             var file = AdminPasswordFile(options.Value);
-            await WriteOwnerOnlyAsync(file, $"{email}{Environment.NewLine}{generated}{Environment.NewLine}", ct);
+            OwnerOnlyFile.Write(file, $"{email}{Environment.NewLine}{generated}{Environment.NewLine}");
             LogAdminGenerated(signIn, email, generated, file);
         }
         if (options.Value.SeedsDemoData(database.Provider) && await HoldsDemoDataAsync(ct)) await AddDemoUsersAsync(users, signIn, ct);
@@ -82,9 +82,9 @@ public sealed partial class UserBootstrap(
         }
         if (added.Count == 0) return;
         var file = DemoUsersFile(options.Value);
-        await WriteOwnerOnlyAsync(file,
+        OwnerOnlyFile.Write(file,
             $"# Ordo demo users: sign in at {signIn}{Environment.NewLine}" +
-            string.Concat(DemoUsers.Select(u => $"{u.Email}\t{password}\t{u.Role}{Environment.NewLine}")), ct);
+            string.Concat(DemoUsers.Select(u => $"{u.Email}\t{password}\t{u.Role}{Environment.NewLine}")));
         LogDemoUsers(signIn, string.Join(", ", added), password, file);
     }
 
@@ -105,15 +105,6 @@ public sealed partial class UserBootstrap(
         foreach (var wildcard in new[] { "://0.0.0.0", "://+", "://*", "://[::]" })
             first = first.Replace(wildcard, "://127.0.0.1", StringComparison.Ordinal);
         return first.TrimEnd('/') + UsersSetup.LoginPath;
-    }
-
-    private static async Task WriteOwnerOnlyAsync(string file, string text, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        // Created owner-only before the secret is written into it.
-        await File.WriteAllTextAsync(file, "", ct);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await File.WriteAllTextAsync(file, text, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "First start: admin {Email} created from Ordo:Bootstrap; sign in at {SignIn}")]
